@@ -1,0 +1,341 @@
+//! `partinnov`: the one binary. Serves the web interface and API, runs the demo, migrates,
+//! manages users and tokens, and generates benchmark data. Thin: parses arguments and
+//! calls the crates below; every failure is one line on stderr and a non-zero exit.
+
+mod demo;
+mod generate;
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use partinnov_store::{DatabaseUrl, Store, users::NewUser};
+
+#[derive(Parser)]
+#[command(
+    name = "partinnov",
+    version,
+    about = "Part'Innov : cartographier, qualifier et développer les partenariats des structures d'insertion."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Db {
+    /// sqlite:CHEMIN (créé s'il manque) ou postgres://…
+    #[arg(long, env = "PARTINNOV_DATABASE_URL")]
+    database_url: String,
+}
+
+impl Db {
+    fn url(&self) -> Result<DatabaseUrl> {
+        DatabaseUrl::parse(&self.database_url).map_err(anyhow::Error::msg)
+    }
+
+    async fn open(&self) -> Result<Store> {
+        let url = self.url()?;
+        Store::open(&url)
+            .await
+            .with_context(|| format!("impossible d'ouvrir la base {url}"))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lance la démonstration : base SQLite locale, données des études de cas, serveur web.
+    Demo {
+        #[arg(long, env = "PARTINNOV_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        #[arg(long, default_value = "./partinnov-data")]
+        data_dir: PathBuf,
+    },
+    /// Sert l'interface web et l'API.
+    Serve {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, env = "PARTINNOV_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Ajoute l'attribut Secure au cookie de session (derrière HTTPS).
+        #[arg(long, env = "PARTINNOV_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Met le schéma de la base à jour.
+    Migrate {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Comptes utilisateurs.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Jetons d'API.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Remplit une base avec des données synthétiques réalistes (graine fixe), pour les mesures.
+    Gen {
+        #[command(flatten)]
+        db: Db,
+        /// Nombre de structures (environ 100 partenariats chacune).
+        #[arg(long, default_value_t = 10)]
+        scale: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Crée un compte ; avec --workspace, le rend membre de cet espace.
+    Create {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Mot de passe (8 caractères au moins) ; sinon lu dans PARTINNOV_PASSWORD.
+        #[arg(long, env = "PARTINNOV_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long)]
+        admin: bool,
+        /// Espace dont la personne devient membre (identifiant court).
+        #[arg(long)]
+        workspace: Option<String>,
+        /// owner, editor ou reader.
+        #[arg(long, default_value = "editor")]
+        role: String,
+    },
+    /// Change le mot de passe d'un compte.
+    ResetPassword {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "PARTINNOV_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Crée un jeton d'API et l'affiche (une seule fois) sur la sortie standard.
+    Create {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Limite le jeton à un espace.
+        #[arg(long)]
+        workspace: Option<String>,
+        /// Jeton en lecture seule.
+        #[arg(long)]
+        read_only: bool,
+    },
+}
+
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PARTINNOV_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logs();
+    match run(cli.command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line: the message and its causes.
+            let mut line = e.to_string();
+            for cause in e.chain().skip(1) {
+                line.push_str(" : ");
+                line.push_str(&cause.to_string());
+            }
+            eprintln!("erreur : {line}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(store: Store, bind: SocketAddr, secure_cookies: bool) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("impossible d'écouter sur {bind}"))?;
+    partinnov_web::serve(
+        partinnov_web::App {
+            store,
+            secure_cookies,
+        },
+        listener,
+    )
+    .await
+    .context("le serveur s'est arrêté")
+}
+
+async fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Demo { bind, data_dir } => {
+            std::fs::create_dir_all(&data_dir)
+                .with_context(|| format!("impossible de créer {}", data_dir.display()))?;
+            let path = data_dir.join("partinnov.sqlite");
+            let url = DatabaseUrl::parse(&format!("sqlite:{}", path.display()))
+                .map_err(anyhow::Error::msg)?;
+            let store = Store::open(&url)
+                .await
+                .with_context(|| format!("impossible d'ouvrir {}", path.display()))?;
+            let token = demo::ensure_loaded(&store).await?;
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("impossible d'écouter sur {bind}"))?;
+            let addr = listener.local_addr()?;
+            println!("Part'Innov — démonstration");
+            println!("  adresse      : http://{addr}/");
+            println!(
+                "  connexion    : {} / {}",
+                demo::DEMO_EMAIL,
+                demo::DEMO_PASSWORD
+            );
+            println!("  jeton d'API  : {token}");
+            println!("  données      : {}", path.display());
+            partinnov_web::serve(
+                partinnov_web::App {
+                    store,
+                    secure_cookies: false,
+                },
+                listener,
+            )
+            .await
+            .context("le serveur s'est arrêté")
+        }
+        Command::Serve {
+            db,
+            bind,
+            secure_cookies,
+        } => serve(db.open().await?, bind, secure_cookies).await,
+        Command::Migrate { db } => {
+            let store = db.open().await?;
+            println!("schéma à jour (version {})", store.schema_version().await?);
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    db,
+                    email,
+                    name,
+                    password,
+                    admin,
+                    workspace,
+                    role,
+                },
+        } => {
+            let store = db.open().await?;
+            let role: partinnov_store::Role = role.parse().map_err(|_| {
+                anyhow::anyhow!("rôle inconnu « {role} » (owner, editor ou reader)")
+            })?;
+            let ws = match &workspace {
+                Some(slug) => Some(
+                    store
+                        .workspace_id_by_slug(slug)
+                        .await
+                        .map_err(|_| anyhow::anyhow!("espace inconnu : {slug}"))?,
+                ),
+                None => None,
+            };
+            let id = store
+                .create_user(NewUser {
+                    email: &email,
+                    name: &name,
+                    password: &password,
+                    is_admin: admin,
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!(user_error(&e)))?;
+            if let Some(ws) = ws {
+                store.add_member_unchecked(ws, id, role).await?;
+            }
+            println!("compte créé : {email} (n° {id})");
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::ResetPassword {
+                    db,
+                    email,
+                    password,
+                },
+        } => {
+            let store = db.open().await?;
+            store
+                .set_password(&email, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!(user_error(&e)))?;
+            println!("mot de passe changé pour {email}");
+            Ok(())
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    db,
+                    email,
+                    name,
+                    workspace,
+                    read_only,
+                },
+        } => {
+            let store = db.open().await?;
+            let user = store
+                .user_by_email(&email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("aucun compte pour {email}"))?;
+            let ws = match &workspace {
+                Some(slug) => Some(
+                    store
+                        .workspace_id_by_slug(slug)
+                        .await
+                        .map_err(|_| anyhow::anyhow!("espace inconnu : {slug}"))?,
+                ),
+                None => None,
+            };
+            let (_, secret) = store
+                .create_token(partinnov_store::UserId(user.id), &name, ws, read_only)
+                .await?;
+            println!("{secret}");
+            Ok(())
+        }
+        Command::Gen { db, scale } => {
+            if scale == 0 {
+                bail!("--scale doit être au moins 1");
+            }
+            let store = db.open().await?;
+            generate::generate(&store, scale).await
+        }
+    }
+}
+
+fn user_error(e: &partinnov_store::StoreError) -> String {
+    use partinnov_store::StoreError::*;
+    match e {
+        Invalid {
+            code: "invalid_email",
+            ..
+        } => "adresse électronique invalide".into(),
+        Invalid {
+            code: "password_too_short",
+            ..
+        } => "le mot de passe doit compter au moins 8 caractères".into(),
+        Duplicate { .. } => "un compte existe déjà avec cette adresse".into(),
+        NotFound { .. } => "aucun compte avec cette adresse".into(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,259 @@
+//! Connection, configuration and the small helpers every repository uses to run SQL.
+
+use std::{fmt, time::Duration};
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    FromQueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+
+use crate::error::{Result, StoreError};
+
+/// A database URL: `sqlite:PATH` (created if missing) or `postgres://…`.
+/// `Debug` and `Display` hide the password so the URL can be logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        if url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://")
+        {
+            Ok(Self(url.to_owned()))
+        } else {
+            Err(format!(
+                "URL de base de données non reconnue (attendu sqlite:CHEMIN ou postgres://…) : {}",
+                Self(url.to_owned())
+            ))
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.0.starts_with("sqlite:")
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // postgres://user:secret@host → postgres://user:***@host
+        match (self.0.find("://"), self.0.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                let creds = &self.0[scheme + 3..at];
+                match creds.find(':') {
+                    Some(colon) => write!(
+                        f,
+                        "{}{}:***{}",
+                        &self.0[..scheme + 3],
+                        &creds[..colon],
+                        &self.0[at..]
+                    ),
+                    None => f.write_str(&self.0),
+                }
+            }
+            _ => f.write_str(&self.0),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+/// The application's handle on its database. Cheap to clone (a pool inside).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &DatabaseUrl) -> Result<Self> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Self> {
+        let mut raw = url.expose().to_owned();
+        if url.is_sqlite() && !raw.contains("mode=") {
+            raw.push_str(if raw.contains('?') {
+                "&mode=rwc"
+            } else {
+                "?mode=rwc"
+            });
+        }
+        let mut opts = ConnectOptions::new(raw);
+        opts.sqlx_logging(false)
+            .max_connections(if url.is_sqlite() { 8 } else { 16 })
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        // WAL lets readers run beside the writer; writers queue on the busy timeout
+        // instead of failing with "database is locked" (write transactions also start
+        // IMMEDIATE, see `write`).
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(30))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+        let db = Database::connect(opts).await?;
+        Ok(Self { db })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// `SELECT 1`, for `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so two writers never both read then deadlock on the upgrade.
+    pub(crate) async fn write(&self) -> Result<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.db.begin_with_options(options).await?)
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// Builds a statement from SQL with `$n` placeholders (accepted by both backends).
+pub(crate) fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+pub(crate) async fn all<T: FromQueryResult>(
+    c: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<T>> {
+    let rows = c
+        .query_all_raw(stmt(c.get_database_backend(), sql, values))
+        .await?;
+    rows.iter()
+        .map(|r| T::from_query_result(r, "").map_err(StoreError::from))
+        .collect()
+}
+
+pub(crate) async fn one<T: FromQueryResult>(
+    c: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Option<T>> {
+    let row = c
+        .query_one_raw(stmt(c.get_database_backend(), sql, values))
+        .await?;
+    row.map(|r| T::from_query_result(&r, ""))
+        .transpose()
+        .map_err(StoreError::from)
+}
+
+/// Runs a statement and returns the number of rows it changed.
+pub(crate) async fn exec(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<u64> {
+    Ok(c.execute_raw(stmt(c.get_database_backend(), sql, values))
+        .await?
+        .rows_affected())
+}
+
+/// Runs an `INSERT … RETURNING id` and returns the id.
+pub(crate) async fn insert_id(
+    c: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<i64> {
+    let row = c
+        .query_one_raw(stmt(c.get_database_backend(), sql, values))
+        .await?
+        .ok_or_else(|| StoreError::Database(sea_orm::DbErr::RecordNotInserted))?;
+    Ok(row.try_get_by_index::<i64>(0)?)
+}
+
+/// A single `i64` (a count, an id).
+pub(crate) async fn scalar(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<i64> {
+    let row = c
+        .query_one_raw(stmt(c.get_database_backend(), sql, values))
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get_by_index::<Option<i64>>(0)?.unwrap_or(0),
+        None => 0,
+    })
+}
+
+/// True when the error is a unique-constraint violation, on either backend.
+pub(crate) fn is_unique_violation(e: &StoreError) -> bool {
+    let StoreError::Database(e) = e else {
+        return false;
+    };
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// SQL `IN` list of placeholders `$from, $from+1, …` for `n` values.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Builds a `WHERE` clause and its values, numbering placeholders as they come.
+#[derive(Default)]
+pub(crate) struct Filter {
+    pub(crate) clauses: Vec<String>,
+    pub(crate) values: Vec<Value>,
+}
+
+impl Filter {
+    /// Adds a clause where each `?` takes the next value, e.g. `("p.status = ?", [status])`.
+    pub(crate) fn push(&mut self, clause: &str, values: impl IntoIterator<Item = Value>) {
+        let mut given = values.into_iter();
+        let mut out = String::with_capacity(clause.len() + 8);
+        for c in clause.chars() {
+            if c == '?' {
+                let v = given.next().expect("one value per `?` in a filter clause");
+                self.values.push(v);
+                out.push('$');
+                out.push_str(&self.values.len().to_string());
+            } else {
+                out.push(c);
+            }
+        }
+        self.clauses.push(out);
+    }
+
+    pub(crate) fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    /// The next placeholder number, for LIMIT/OFFSET after the filters.
+    pub(crate) fn next(&self) -> usize {
+        self.values.len() + 1
+    }
+}

@@ -1,0 +1,313 @@
+//! Schema migrations: numbered, one transaction each, recorded in `schema_migrations`.
+//! Never edit a migration once it has shipped; add the next one.
+
+use sea_orm::ConnectionTrait;
+
+use crate::{Store, db, dialect, error::Result};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "registry, workspaces, inventory, audit",
+    sql: M0001,
+}];
+
+impl Store {
+    /// Applies every migration not yet recorded, each in its own transaction.
+    pub async fn migrate(&self) -> Result<()> {
+        let backend = self.backend();
+        self.db
+            .execute_unprepared(&dialect::ddl(
+                backend,
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at {ts} NOT NULL)",
+            ))
+            .await?;
+        let done = db::scalar(
+            &self.db,
+            "SELECT MAX(version) FROM schema_migrations",
+            vec![],
+        )
+        .await?;
+        for m in MIGRATIONS.iter().filter(|m| m.version > done) {
+            let txn = self.write().await?;
+            for statement in statements(&dialect::ddl(backend, m.sql)) {
+                txn.execute_unprepared(&statement).await?;
+            }
+            db::exec(
+                &txn,
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                vec![m.version.into(), m.name.into(), chrono::Utc::now().into()],
+            )
+            .await?;
+            txn.commit().await?;
+            tracing::info!(version = m.version, name = m.name, "migration applied");
+        }
+        Ok(())
+    }
+
+    /// The schema version this database is at.
+    pub async fn schema_version(&self) -> Result<i64> {
+        db::scalar(
+            &self.db,
+            "SELECT MAX(version) FROM schema_migrations",
+            vec![],
+        )
+        .await
+    }
+}
+
+/// Splits a migration into statements, after removing `--` comments (which may hold `;`).
+fn statements(sql: &str) -> Vec<String> {
+    let without_comments: String = sql
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    without_comments
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Version 1. Conventions: ids are `{id}` (64-bit, never reused); every mutable row has a
+/// `version` for optimistic concurrency; codes of enums are stored as their stable text
+/// code (`actif`, `mecenat_nature`…), never as numbers, so the data reads without the code;
+/// `*_folded` columns hold `domain::text::fold` of a name for accent-insensitive search.
+/// No literal may contain `;` or `--`: the runner strips comments and splits on `;`.
+const M0001: &str = r#"
+CREATE TABLE users (
+    id {id},
+    email TEXT NOT NULL UNIQUE,           -- stored lower-cased
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,          -- argon2id PHC string
+    is_admin BOOLEAN NOT NULL DEFAULT FALSE,
+    locale TEXT NOT NULL DEFAULT 'fr',
+    created_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+
+-- Sessions live in the database so that several `serve` processes can share them.
+-- The cookie holds a random secret; only its SHA-256 is stored.
+CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at {ts} NOT NULL,
+    expires_at {ts} NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+-- API tokens: only the SHA-256 of the secret is kept. A token may be limited to one
+-- workspace and to reading.
+CREATE TABLE api_tokens (
+    id {id},
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    workspace_id BIGINT,
+    read_only BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at {ts} NOT NULL,
+    last_used_at {ts},
+    revoked_at {ts}
+);
+
+-- Failed sign-ins, for throttling (keyed by folded e-mail).
+CREATE TABLE login_failures (
+    id {id},
+    email TEXT NOT NULL,
+    at {ts} NOT NULL
+);
+CREATE INDEX login_failures_email ON login_failures (email, at);
+
+-- The shared registry: public identity facts about legal establishments only.
+-- SIRET is unique when present; many public bodies and foreign partners have none.
+CREATE TABLE organisations (
+    id {id},
+    name TEXT NOT NULL,
+    name_folded TEXT NOT NULL,
+    siren TEXT,
+    siret TEXT UNIQUE,
+    legal_form TEXT,
+    ess BOOLEAN NOT NULL DEFAULT FALSE,
+    naf TEXT,
+    address TEXT,
+    postcode TEXT,
+    commune_code TEXT,                   -- official geographic code (COG)
+    commune_name TEXT,                   -- denormalised from the embedded COG, for lists and search
+    epci_code TEXT,
+    departement_code TEXT,
+    region_code TEXT,
+    head_office BOOLEAN NOT NULL DEFAULT TRUE,
+    website TEXT,
+    created_at {ts} NOT NULL,
+    updated_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX organisations_name ON organisations (name_folded);
+CREATE INDEX organisations_siren ON organisations (siren);
+CREATE INDEX organisations_departement ON organisations (departement_code);
+
+-- Several kinds at once: an association can run an ACI and an EI.
+CREATE TABLE organisation_kinds (
+    organisation_id BIGINT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (organisation_id, kind)
+);
+CREATE INDEX organisation_kinds_kind ON organisation_kinds (kind, organisation_id);
+
+-- Key figures by year. Money in cents, never floats.
+CREATE TABLE organisation_figures (
+    organisation_id BIGINT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+    year INTEGER NOT NULL,
+    staff INTEGER,
+    insertion_staff INTEGER,
+    turnover_cents BIGINT,
+    PRIMARY KEY (organisation_id, year)
+);
+
+-- The private space of one structure (or of a network / accompanying actor).
+CREATE TABLE workspaces (
+    id {id},
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    organisation_id BIGINT REFERENCES organisations(id),
+    dormant_months INTEGER NOT NULL DEFAULT 12,
+    created_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+
+CREATE TABLE memberships (
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,                  -- owner | editor | reader
+    created_at {ts} NOT NULL,
+    PRIMARY KEY (user_id, workspace_id)
+);
+CREATE INDEX memberships_workspace ON memberships (workspace_id);
+
+-- A partnership of the workspace's structure with one or more partners.
+-- `activity_on` = the later of the creation day and the last interaction day;
+-- `dormant_on` = the day it becomes dormant, so "dormant" is one indexed comparison with
+-- today across workspaces with different settings.
+-- A deleted partnership keeps its row (`deleted_at`) so that an owner can restore it.
+CREATE TABLE partnerships (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    title_folded TEXT NOT NULL,
+    status TEXT NOT NULL,
+    involvement INTEGER,
+    priority TEXT,
+    priority_rank INTEGER NOT NULL DEFAULT 9,   -- 1 haute … 3 basse, 9 unset: sortable
+    potential TEXT,
+    means TEXT NOT NULL DEFAULT '',
+    governance TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    last_interaction_on DATE,
+    activity_on DATE NOT NULL,
+    dormant_on DATE NOT NULL,            -- activity_on + the workspace's dormant_months
+    created_at {ts} NOT NULL,
+    updated_at {ts} NOT NULL,
+    deleted_at {ts},
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX partnerships_ws_status ON partnerships (workspace_id, status);
+CREATE INDEX partnerships_ws_activity ON partnerships (workspace_id, activity_on);
+CREATE INDEX partnerships_ws_dormant ON partnerships (workspace_id, dormant_on);
+CREATE INDEX partnerships_ws_updated ON partnerships (workspace_id, updated_at);
+
+CREATE TABLE partnership_partners (
+    partnership_id BIGINT NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    organisation_id BIGINT NOT NULL REFERENCES organisations(id),
+    position INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (partnership_id, organisation_id)
+);
+CREATE INDEX partnership_partners_org ON partnership_partners (organisation_id);
+
+-- Forms with their own dates, so the history of forms is kept.
+CREATE TABLE partnership_forms (
+    id {id},
+    partnership_id BIGINT NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    form TEXT NOT NULL,
+    family TEXT NOT NULL,                -- denormalised from the typology, for filters
+    started_on DATE,
+    ended_on DATE,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX partnership_forms_p ON partnership_forms (partnership_id);
+CREATE INDEX partnership_forms_family ON partnership_forms (family, partnership_id);
+CREATE INDEX partnership_forms_form ON partnership_forms (form, partnership_id);
+
+-- Objectives per party (structure, partenaire, territoire), ranked.
+CREATE TABLE partnership_objectives (
+    id {id},
+    partnership_id BIGINT NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    party TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX partnership_objectives_p ON partnership_objectives (partnership_id);
+
+-- Who in the team holds the relationship.
+CREATE TABLE partnership_holders (
+    partnership_id BIGINT NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (partnership_id, user_id)
+);
+CREATE INDEX partnership_holders_user ON partnership_holders (user_id);
+
+-- People at partner organisations: personal data, scoped to the workspace.
+CREATE TABLE contacts (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    organisation_id BIGINT REFERENCES organisations(id),
+    name TEXT NOT NULL,
+    name_folded TEXT NOT NULL,
+    job_title TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    created_at {ts} NOT NULL,
+    updated_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX contacts_ws ON contacts (workspace_id, name_folded);
+
+-- Dated events on a partnership.
+CREATE TABLE interactions (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    partnership_id BIGINT NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    occurred_on DATE NOT NULL,
+    author_id BIGINT REFERENCES users(id),
+    participants TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    created_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX interactions_p ON interactions (partnership_id, occurred_on);
+CREATE INDEX interactions_ws ON interactions (workspace_id, occurred_on);
+
+-- Every write: who, when, what, before and after (JSON text, portable across backends).
+CREATE TABLE audit_events (
+    id {id},
+    workspace_id BIGINT,
+    user_id BIGINT,
+    entity TEXT NOT NULL,
+    entity_id BIGINT NOT NULL,
+    action TEXT NOT NULL,                -- create | update | delete | restore
+    before_json TEXT,
+    after_json TEXT,
+    at {ts} NOT NULL
+);
+CREATE INDEX audit_entity ON audit_events (entity, entity_id, id);
+CREATE INDEX audit_ws ON audit_events (workspace_id, id)
+"#;

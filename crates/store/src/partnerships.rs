@@ -1,0 +1,922 @@
+//! Partnerships of a workspace: forms with their dates, partners, objectives, holders;
+//! filtered lists, optimistic concurrency, soft delete and restore, history.
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use partinnov_domain::{
+    text::fold,
+    typology::{Family, Form, Involvement, ObjectiveParty, PartnershipStatus, Potential, Priority},
+};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Caller, OrganisationId, PartnershipId, Store, StoreError, UserId, WorkspaceId, WorkspaceScope,
+    audit::{self, Action, AuditEvent, Record},
+    db::{self, Filter},
+    error::Result,
+    organisations::{Page, corrupt},
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormPeriod {
+    pub form: Form,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl FormPeriod {
+    /// A form is current on `day` when it has started (or has no start) and has not ended.
+    pub fn is_current(&self, day: NaiveDate) -> bool {
+        self.started_on.is_none_or(|s| s <= day) && self.ended_on.is_none_or(|e| e >= day)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objective {
+    pub party: ObjectiveParty,
+    pub rank: i32,
+    pub text: String,
+}
+
+/// What a person enters about a partnership; also the audit snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnershipDraft {
+    pub title: String,
+    pub status: PartnershipStatus,
+    pub involvement: Option<Involvement>,
+    pub priority: Option<Priority>,
+    pub potential: Option<Potential>,
+    #[serde(default)]
+    pub means: String,
+    #[serde(default)]
+    pub governance: String,
+    #[serde(default)]
+    pub notes: String,
+    pub partners: Vec<OrganisationId>,
+    #[serde(default)]
+    pub forms: Vec<FormPeriod>,
+    #[serde(default)]
+    pub objectives: Vec<Objective>,
+    #[serde(default)]
+    pub holders: Vec<UserId>,
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct PartnerRef {
+    pub id: i64,
+    pub name: String,
+    pub commune_name: Option<String>,
+    pub departement_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct HolderRef {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Partnership {
+    pub id: PartnershipId,
+    pub workspace_id: WorkspaceId,
+    pub workspace_slug: String,
+    pub version: i64,
+    #[serde(flatten)]
+    pub data: PartnershipDraft,
+    pub partner_refs: Vec<PartnerRef>,
+    pub holder_refs: Vec<HolderRef>,
+    pub last_interaction_on: Option<NaiveDate>,
+    /// No interaction for the workspace's number of months (and not ended).
+    pub dormant: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl Partnership {
+    /// Families of the forms current on `day`, in typology order.
+    pub fn current_families(&self, day: NaiveDate) -> Vec<Family> {
+        let mut out: Vec<Family> = self
+            .data
+            .forms
+            .iter()
+            .filter(|f| f.is_current(day))
+            .map(|f| f.form.family())
+            .collect();
+        out.sort_by_key(|f| Family::ALL.iter().position(|x| x == f));
+        out.dedup();
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnershipSort {
+    #[default]
+    Title,
+    /// Most recently changed first.
+    Updated,
+    /// Highest priority first.
+    Priority,
+    /// Longest without activity first.
+    Activity,
+}
+
+impl PartnershipSort {
+    pub const ALL: [PartnershipSort; 4] =
+        [Self::Title, Self::Updated, Self::Priority, Self::Activity];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Title => "title",
+            Self::Updated => "updated",
+            Self::Priority => "priority",
+            Self::Activity => "activity",
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            Self::Title => "p.title_folded, p.id",
+            Self::Updated => "p.updated_at DESC, p.id DESC",
+            Self::Priority => "p.priority_rank, p.title_folded, p.id",
+            Self::Activity => "p.activity_on, p.id",
+        }
+    }
+}
+
+impl std::str::FromStr for PartnershipSort {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or(StoreError::Invalid {
+                field: "sort",
+                code: "unknown_code",
+            })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PartnershipQuery {
+    /// Accent- and case-insensitive, on the title and the partners' names and communes.
+    pub q: Option<String>,
+    pub family: Option<Family>,
+    pub form: Option<Form>,
+    pub status: Option<PartnershipStatus>,
+    pub partner_kind: Option<partinnov_domain::kind::StructureKind>,
+    /// A département code, or a région code prefixed with `r` (`r84`).
+    pub departement: Option<String>,
+    pub region: Option<String>,
+    pub holder: Option<UserId>,
+    pub priority: Option<Priority>,
+    pub dormant: Option<bool>,
+    /// Deleted partnerships only (owners restore them from there).
+    pub deleted: bool,
+    pub sort: PartnershipSort,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+struct Row {
+    id: i64,
+    workspace_id: i64,
+    workspace_slug: String,
+    version: i64,
+    title: String,
+    status: String,
+    involvement: Option<i32>,
+    priority: Option<String>,
+    potential: Option<String>,
+    means: String,
+    governance: String,
+    notes: String,
+    last_interaction_on: Option<NaiveDate>,
+    dormant_on: NaiveDate,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+const COLUMNS: &str = "p.id, p.workspace_id, w.slug AS workspace_slug, p.version, p.title, p.status, p.involvement, p.priority, \
+     p.potential, p.means, p.governance, p.notes, p.last_interaction_on, p.dormant_on, p.created_at, p.updated_at, p.deleted_at";
+
+pub(crate) fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// The day a partnership whose last activity was `activity` becomes dormant.
+pub(crate) fn dormant_on(activity: NaiveDate, months: i32) -> NaiveDate {
+    activity
+        .checked_add_months(Months::new(months.max(1).unsigned_abs()))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+fn validate(d: &PartnershipDraft) -> Result<()> {
+    if d.title.trim().is_empty() {
+        return Err(StoreError::Invalid {
+            field: "title",
+            code: "required",
+        });
+    }
+    if d.partners.is_empty() {
+        return Err(StoreError::Invalid {
+            field: "partners",
+            code: "at_least_one_partner",
+        });
+    }
+    for f in &d.forms {
+        if let (Some(s), Some(e)) = (f.started_on, f.ended_on)
+            && e < s
+        {
+            return Err(StoreError::Invalid {
+                field: "forms",
+                code: "end_before_start",
+            });
+        }
+    }
+    if d.objectives.iter().any(|o| o.text.trim().is_empty()) {
+        return Err(StoreError::Invalid {
+            field: "objectives",
+            code: "required",
+        });
+    }
+    Ok(())
+}
+
+fn base_values(d: &PartnershipDraft) -> Vec<Value> {
+    vec![
+        d.title.trim().into(),
+        fold(&d.title).into(),
+        d.status.as_str().into(),
+        d.involvement.map(|i| i32::from(i.get())).into(),
+        d.priority.map(|p| p.as_str()).into(),
+        d.priority.map_or(9, |p| i32::from(p.rank())).into(),
+        d.potential.map(|p| p.as_str()).into(),
+        d.means.trim().into(),
+        d.governance.trim().into(),
+        d.notes.trim().into(),
+    ]
+}
+
+/// Replaces partners, forms, objectives and holders. Partner organisations must exist
+/// and holders must be members of the workspace: checked here, in SQL.
+async fn write_children(
+    c: &impl ConnectionTrait,
+    ws: WorkspaceId,
+    id: i64,
+    d: &PartnershipDraft,
+) -> Result<()> {
+    for table in [
+        "partnership_partners",
+        "partnership_forms",
+        "partnership_objectives",
+        "partnership_holders",
+    ] {
+        db::exec(
+            c,
+            &format!("DELETE FROM {table} WHERE partnership_id = $1"),
+            vec![id.into()],
+        )
+        .await?;
+    }
+    let mut seen = Vec::new();
+    for (position, org) in d.partners.iter().enumerate() {
+        if seen.contains(org) {
+            continue;
+        }
+        seen.push(*org);
+        let n = db::exec(
+            c,
+            "INSERT INTO partnership_partners (partnership_id, organisation_id, position) SELECT $1, id, $2 FROM organisations WHERE id = $3",
+            vec![id.into(), i32::try_from(position).unwrap_or(i32::MAX).into(), org.0.into()],
+        )
+        .await?;
+        if n == 0 {
+            return Err(StoreError::Invalid {
+                field: "partners",
+                code: "unknown_organisation",
+            });
+        }
+    }
+    for f in &d.forms {
+        db::exec(
+            c,
+            "INSERT INTO partnership_forms (partnership_id, form, family, started_on, ended_on, note) VALUES ($1, $2, $3, $4, $5, $6)",
+            vec![
+                id.into(),
+                f.form.as_str().into(),
+                f.form.family().as_str().into(),
+                f.started_on.into(),
+                f.ended_on.into(),
+                f.note.trim().into(),
+            ],
+        )
+        .await?;
+    }
+    for o in &d.objectives {
+        db::exec(
+            c,
+            "INSERT INTO partnership_objectives (partnership_id, party, rank, text) VALUES ($1, $2, $3, $4)",
+            vec![id.into(), o.party.as_str().into(), o.rank.into(), o.text.trim().into()],
+        )
+        .await?;
+    }
+    let mut holders = d.holders.clone();
+    holders.sort();
+    holders.dedup();
+    for h in holders {
+        let n = db::exec(
+            c,
+            "INSERT INTO partnership_holders (partnership_id, user_id) \
+             SELECT $1, user_id FROM memberships WHERE user_id = $2 AND workspace_id = $3",
+            vec![id.into(), h.0.into(), ws.0.into()],
+        )
+        .await?;
+        if n == 0 {
+            return Err(StoreError::Invalid {
+                field: "holders",
+                code: "not_a_member",
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn load_many(c: &impl ConnectionTrait, rows: Vec<Row>) -> Result<Vec<Partnership>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<Value> = rows.iter().map(|r| r.id.into()).collect();
+    let marks = db::placeholders(1, ids.len());
+    #[derive(FromQueryResult)]
+    struct P {
+        partnership_id: i64,
+        id: i64,
+        name: String,
+        commune_name: Option<String>,
+        departement_code: Option<String>,
+    }
+    let partners: Vec<P> = db::all(
+        c,
+        &format!(
+            "SELECT pp.partnership_id, o.id, o.name, o.commune_name, o.departement_code FROM partnership_partners pp \
+             JOIN organisations o ON o.id = pp.organisation_id WHERE pp.partnership_id IN ({marks}) ORDER BY pp.position, o.name"
+        ),
+        ids.clone(),
+    )
+    .await?;
+    #[derive(FromQueryResult)]
+    struct F {
+        partnership_id: i64,
+        form: String,
+        started_on: Option<NaiveDate>,
+        ended_on: Option<NaiveDate>,
+        note: String,
+    }
+    let forms: Vec<F> = db::all(
+        c,
+        &format!(
+            "SELECT partnership_id, form, started_on, ended_on, note FROM partnership_forms WHERE partnership_id IN ({marks}) \
+             ORDER BY started_on, id"
+        ),
+        ids.clone(),
+    )
+    .await?;
+    #[derive(FromQueryResult)]
+    struct O {
+        partnership_id: i64,
+        party: String,
+        rank: i32,
+        text: String,
+    }
+    let objectives: Vec<O> = db::all(
+        c,
+        &format!("SELECT partnership_id, party, rank, text FROM partnership_objectives WHERE partnership_id IN ({marks}) ORDER BY rank, id"),
+        ids.clone(),
+    )
+    .await?;
+    #[derive(FromQueryResult)]
+    struct H {
+        partnership_id: i64,
+        id: i64,
+        name: String,
+    }
+    let holders: Vec<H> = db::all(
+        c,
+        &format!(
+            "SELECT h.partnership_id, u.id, u.name FROM partnership_holders h JOIN users u ON u.id = h.user_id \
+             WHERE h.partnership_id IN ({marks}) ORDER BY u.name"
+        ),
+        ids,
+    )
+    .await?;
+    let day = today();
+    rows.into_iter()
+        .map(|r| {
+            let status: PartnershipStatus = r.status.parse().map_err(|_| corrupt("status"))?;
+            let data = PartnershipDraft {
+                title: r.title,
+                status,
+                involvement: r
+                    .involvement
+                    .map(|i| {
+                        u8::try_from(i)
+                            .ok()
+                            .and_then(|i| Involvement::new(i).ok())
+                            .ok_or_else(|| corrupt("involvement"))
+                    })
+                    .transpose()?,
+                priority: r
+                    .priority
+                    .map(|p| p.parse().map_err(|_| corrupt("priority")))
+                    .transpose()?,
+                potential: r
+                    .potential
+                    .map(|p| p.parse().map_err(|_| corrupt("potential")))
+                    .transpose()?,
+                means: r.means,
+                governance: r.governance,
+                notes: r.notes,
+                partners: partners
+                    .iter()
+                    .filter(|p| p.partnership_id == r.id)
+                    .map(|p| OrganisationId(p.id))
+                    .collect(),
+                forms: forms
+                    .iter()
+                    .filter(|f| f.partnership_id == r.id)
+                    .map(|f| {
+                        Ok(FormPeriod {
+                            form: f.form.parse().map_err(|_| corrupt("form"))?,
+                            started_on: f.started_on,
+                            ended_on: f.ended_on,
+                            note: f.note.clone(),
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+                objectives: objectives
+                    .iter()
+                    .filter(|o| o.partnership_id == r.id)
+                    .map(|o| {
+                        Ok(Objective {
+                            party: o.party.parse().map_err(|_| corrupt("party"))?,
+                            rank: o.rank,
+                            text: o.text.clone(),
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+                holders: holders
+                    .iter()
+                    .filter(|h| h.partnership_id == r.id)
+                    .map(|h| UserId(h.id))
+                    .collect(),
+            };
+            Ok(Partnership {
+                id: PartnershipId(r.id),
+                workspace_id: WorkspaceId(r.workspace_id),
+                workspace_slug: r.workspace_slug,
+                version: r.version,
+                partner_refs: partners
+                    .iter()
+                    .filter(|p| p.partnership_id == r.id)
+                    .map(|p| PartnerRef {
+                        id: p.id,
+                        name: p.name.clone(),
+                        commune_name: p.commune_name.clone(),
+                        departement_code: p.departement_code.clone(),
+                    })
+                    .collect(),
+                holder_refs: holders
+                    .iter()
+                    .filter(|h| h.partnership_id == r.id)
+                    .map(|h| HolderRef {
+                        id: h.id,
+                        name: h.name.clone(),
+                    })
+                    .collect(),
+                last_interaction_on: r.last_interaction_on,
+                dormant: status != PartnershipStatus::Termine && r.dormant_on <= day,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                deleted_at: r.deleted_at,
+                data,
+            })
+        })
+        .collect()
+}
+
+/// Which rows a caller may see: one workspace, or every workspace they hold a role in.
+enum Visibility<'a> {
+    Workspace(&'a WorkspaceScope),
+    Caller(&'a Caller),
+}
+
+impl Visibility<'_> {
+    fn push(&self, f: &mut Filter) {
+        match self {
+            Visibility::Workspace(s) => f.push("p.workspace_id = ?", [s.workspace_id.0.into()]),
+            Visibility::Caller(c) => f.push(
+                "p.workspace_id IN (SELECT m.workspace_id FROM memberships m WHERE m.user_id = ? AND (? IS NULL OR m.workspace_id = ?))",
+                [c.user_id.0.into(), c.only_workspace.map(|w| w.0).into(), c.only_workspace.map(|w| w.0).into()],
+            ),
+        }
+    }
+}
+
+async fn list(
+    c: &impl ConnectionTrait,
+    vis: Visibility<'_>,
+    q: &PartnershipQuery,
+) -> Result<Page<Partnership>> {
+    let mut f = Filter::default();
+    vis.push(&mut f);
+    f.push(
+        if q.deleted {
+            "p.deleted_at IS NOT NULL"
+        } else {
+            "p.deleted_at IS NULL"
+        },
+        [],
+    );
+    if let Some(text) = q.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
+        let like = format!("%{text}%");
+        f.push(
+            "(p.title_folded LIKE ? OR EXISTS (SELECT 1 FROM partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id \
+             WHERE pp.partnership_id = p.id AND o.name_folded LIKE ?))",
+            [like.clone().into(), like.into()],
+        );
+    }
+    if let Some(family) = q.family {
+        f.push("EXISTS (SELECT 1 FROM partnership_forms pf WHERE pf.partnership_id = p.id AND pf.family = ?)", [family.as_str().into()]);
+    }
+    if let Some(form) = q.form {
+        f.push("EXISTS (SELECT 1 FROM partnership_forms pf WHERE pf.partnership_id = p.id AND pf.form = ?)", [form.as_str().into()]);
+    }
+    if let Some(status) = q.status {
+        f.push("p.status = ?", [status.as_str().into()]);
+    }
+    if let Some(kind) = q.partner_kind {
+        f.push(
+            "EXISTS (SELECT 1 FROM partnership_partners pp JOIN organisation_kinds k ON k.organisation_id = pp.organisation_id \
+             WHERE pp.partnership_id = p.id AND k.kind = ?)",
+            [kind.as_str().into()],
+        );
+    }
+    if let Some(dep) = &q.departement {
+        f.push(
+            "EXISTS (SELECT 1 FROM partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id \
+             WHERE pp.partnership_id = p.id AND o.departement_code = ?)",
+            [dep.clone().into()],
+        );
+    }
+    if let Some(region) = &q.region {
+        f.push(
+            "EXISTS (SELECT 1 FROM partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id \
+             WHERE pp.partnership_id = p.id AND o.region_code = ?)",
+            [region.clone().into()],
+        );
+    }
+    if let Some(holder) = q.holder {
+        f.push("EXISTS (SELECT 1 FROM partnership_holders h WHERE h.partnership_id = p.id AND h.user_id = ?)", [holder.0.into()]);
+    }
+    if let Some(priority) = q.priority {
+        f.push("p.priority = ?", [priority.as_str().into()]);
+    }
+    match q.dormant {
+        Some(true) => f.push(
+            "p.status <> 'termine' AND p.dormant_on <= ?",
+            [today().into()],
+        ),
+        Some(false) => f.push(
+            "(p.status = 'termine' OR p.dormant_on > ?)",
+            [today().into()],
+        ),
+        None => {}
+    }
+    let where_sql = f.where_sql();
+    let total = db::scalar(
+        c,
+        &format!("SELECT COUNT(*) FROM partnerships p{where_sql}"),
+        f.values.clone(),
+    )
+    .await?;
+    let per_page = q.per_page.clamp(1, 500);
+    let page = q.page.max(1);
+    let n = f.next();
+    let mut vals = f.values;
+    vals.extend([
+        i64::from(per_page).into(),
+        (i64::from(page - 1) * i64::from(per_page)).into(),
+    ]);
+    let rows: Vec<Row> = db::all(
+        c,
+        &format!(
+            "SELECT {COLUMNS} FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id{where_sql} ORDER BY {} LIMIT ${n} OFFSET ${}",
+            q.sort.order_by(),
+            n + 1
+        ),
+        vals,
+    )
+    .await?;
+    Ok(Page {
+        items: load_many(c, rows).await?,
+        total,
+        page,
+        per_page,
+    })
+}
+
+async fn fetch(
+    c: &impl ConnectionTrait,
+    scope: &WorkspaceScope,
+    id: PartnershipId,
+    deleted: bool,
+) -> Result<Partnership> {
+    let rows: Vec<Row> = db::all(
+        c,
+        &format!(
+            "SELECT {COLUMNS} FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id \
+             WHERE p.id = $1 AND p.workspace_id = $2 AND (p.deleted_at IS NOT NULL) = $3"
+        ),
+        vec![id.0.into(), scope.workspace_id.0.into(), deleted.into()],
+    )
+    .await?;
+    load_many(c, rows)
+        .await?
+        .pop()
+        .ok_or(StoreError::not_found("partnership"))
+}
+
+/// Inserts a partnership in an open transaction (also used by the demo and generator).
+pub(crate) async fn insert_partnership(
+    c: &impl ConnectionTrait,
+    ws: WorkspaceId,
+    dormant_months: i32,
+    user: Option<UserId>,
+    d: &PartnershipDraft,
+    created_on: NaiveDate,
+) -> Result<PartnershipId> {
+    validate(d)?;
+    let now = Utc::now();
+    let mut vals = base_values(d);
+    vals.extend([
+        ws.0.into(),
+        created_on.into(),
+        dormant_on(created_on, dormant_months).into(),
+        now.into(),
+        now.into(),
+    ]);
+    let id = db::insert_id(
+        c,
+        "INSERT INTO partnerships (title, title_folded, status, involvement, priority, priority_rank, potential, means, governance, notes, \
+         workspace_id, activity_on, dormant_on, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+        vals,
+    )
+    .await?;
+    write_children(c, ws, id, d).await?;
+    audit::record(
+        c,
+        Record {
+            workspace: Some(ws),
+            user,
+            entity: "partnership",
+            entity_id: id,
+            action: Action::Create,
+            before: None,
+            after: Some(d),
+        },
+    )
+    .await?;
+    Ok(PartnershipId(id))
+}
+
+impl Store {
+    pub async fn create_partnership(
+        &self,
+        scope: &WorkspaceScope,
+        d: &PartnershipDraft,
+    ) -> Result<Partnership> {
+        scope.require_write()?;
+        let txn = self.write().await?;
+        let id = insert_partnership(
+            &txn,
+            scope.workspace_id,
+            scope.dormant_months,
+            Some(scope.user_id),
+            d,
+            today(),
+        )
+        .await?;
+        let saved = fetch(&txn, scope, id, false).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    pub async fn partnership(
+        &self,
+        scope: &WorkspaceScope,
+        id: PartnershipId,
+    ) -> Result<Partnership> {
+        fetch(&self.db, scope, id, false).await
+    }
+
+    /// Finds a partnership among all the caller's workspaces (for `/api/v1/partnerships/{id}`),
+    /// and returns it with the caller's scope in its workspace.
+    pub async fn partnership_any(
+        &self,
+        caller: &Caller,
+        id: PartnershipId,
+    ) -> Result<(WorkspaceScope, Partnership)> {
+        let slug: Option<SlugRow> = db::one(
+            &self.db,
+            "SELECT w.slug FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id \
+             JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1 \
+             WHERE p.id = $2 AND p.deleted_at IS NULL AND ($3 IS NULL OR w.id = $3)",
+            vec![
+                caller.user_id.0.into(),
+                id.0.into(),
+                caller.only_workspace.map(|w| w.0).into(),
+            ],
+        )
+        .await?;
+        let slug = slug.ok_or(StoreError::not_found("partnership"))?.slug;
+        let scope = self.scope(caller, &slug).await?;
+        let p = self.partnership(&scope, id).await?;
+        Ok((scope, p))
+    }
+
+    /// Saves `d` over the partnership if it is still at `version`; otherwise `Conflict`
+    /// with the current version, and nothing changes.
+    pub async fn update_partnership(
+        &self,
+        scope: &WorkspaceScope,
+        id: PartnershipId,
+        version: i64,
+        d: &PartnershipDraft,
+    ) -> Result<Partnership> {
+        scope.require_write()?;
+        validate(d)?;
+        let txn = self.write().await?;
+        let before = fetch(&txn, scope, id, false).await?;
+        if before.version != version {
+            return Err(StoreError::Conflict {
+                current: before.version,
+            });
+        }
+        let mut vals = base_values(d);
+        vals.extend([
+            Utc::now().into(),
+            id.0.into(),
+            scope.workspace_id.0.into(),
+            version.into(),
+        ]);
+        let n = db::exec(
+            &txn,
+            "UPDATE partnerships SET title = $1, title_folded = $2, status = $3, involvement = $4, priority = $5, priority_rank = $6, \
+             potential = $7, means = $8, governance = $9, notes = $10, updated_at = $11, version = version + 1 \
+             WHERE id = $12 AND workspace_id = $13 AND version = $14 AND deleted_at IS NULL",
+            vals,
+        )
+        .await?;
+        if n == 0 {
+            return Err(StoreError::Conflict {
+                current: before.version,
+            });
+        }
+        write_children(&txn, scope.workspace_id, id.0, d).await?;
+        audit::record(
+            &txn,
+            Record {
+                workspace: Some(scope.workspace_id),
+                user: Some(scope.user_id),
+                entity: "partnership",
+                entity_id: id.0,
+                action: Action::Update,
+                before: Some(&before.data),
+                after: Some(d),
+            },
+        )
+        .await?;
+        let saved = fetch(&txn, scope, id, false).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    /// Soft-deletes: the row stays so that an owner can restore it.
+    pub async fn delete_partnership(
+        &self,
+        scope: &WorkspaceScope,
+        id: PartnershipId,
+        version: Option<i64>,
+    ) -> Result<()> {
+        scope.require_write()?;
+        let txn = self.write().await?;
+        let before = fetch(&txn, scope, id, false).await?;
+        if let Some(v) = version
+            && v != before.version
+        {
+            return Err(StoreError::Conflict {
+                current: before.version,
+            });
+        }
+        db::exec(
+            &txn,
+            "UPDATE partnerships SET deleted_at = $1, version = version + 1 WHERE id = $2 AND workspace_id = $3",
+            vec![Utc::now().into(), id.0.into(), scope.workspace_id.0.into()],
+        )
+        .await?;
+        audit::record(
+            &txn,
+            Record {
+                workspace: Some(scope.workspace_id),
+                user: Some(scope.user_id),
+                entity: "partnership",
+                entity_id: id.0,
+                action: Action::Delete,
+                before: Some(&before.data),
+                after: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Brings back a deleted partnership. Owners only.
+    pub async fn restore_partnership(
+        &self,
+        scope: &WorkspaceScope,
+        id: PartnershipId,
+    ) -> Result<Partnership> {
+        scope.require_owner()?;
+        let txn = self.write().await?;
+        let deleted = fetch(&txn, scope, id, true).await?;
+        db::exec(
+            &txn,
+            "UPDATE partnerships SET deleted_at = NULL, version = version + 1, updated_at = $1 WHERE id = $2 AND workspace_id = $3",
+            vec![Utc::now().into(), id.0.into(), scope.workspace_id.0.into()],
+        )
+        .await?;
+        audit::record(
+            &txn,
+            Record {
+                workspace: Some(scope.workspace_id),
+                user: Some(scope.user_id),
+                entity: "partnership",
+                entity_id: id.0,
+                action: Action::Restore,
+                before: None,
+                after: Some(&deleted.data),
+            },
+        )
+        .await?;
+        let saved = fetch(&txn, scope, id, false).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    pub async fn partnerships(
+        &self,
+        scope: &WorkspaceScope,
+        q: &PartnershipQuery,
+    ) -> Result<Page<Partnership>> {
+        list(&self.db, Visibility::Workspace(scope), q).await
+    }
+
+    /// Partnerships of every workspace the caller holds a role in.
+    pub async fn partnerships_visible(
+        &self,
+        caller: &Caller,
+        q: &PartnershipQuery,
+    ) -> Result<Page<Partnership>> {
+        list(&self.db, Visibility::Caller(caller), q).await
+    }
+
+    pub async fn partnership_history(
+        &self,
+        scope: &WorkspaceScope,
+        id: PartnershipId,
+    ) -> Result<Vec<AuditEvent>> {
+        let exists = db::scalar(
+            &self.db,
+            "SELECT COUNT(*) FROM partnerships WHERE id = $1 AND workspace_id = $2",
+            vec![id.0.into(), scope.workspace_id.0.into()],
+        )
+        .await?;
+        if exists == 0 {
+            return Err(StoreError::not_found("partnership"));
+        }
+        audit::history(&self.db, "partnership", id.0).await
+    }
+}
+
+#[derive(FromQueryResult)]
+struct SlugRow {
+    slug: String,
+}

@@ -1,0 +1,287 @@
+//! `/api/v1/workspaces/{slug}/partnerships`, `/api/v1/partnerships[/{id}[/history|/interactions]]`.
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::IntoResponse,
+    routing::get,
+};
+use partinnov_domain::{
+    kind::StructureKind,
+    typology::{Family, Form, PartnershipStatus, Priority},
+};
+use partinnov_store::{
+    PartnershipId, UserId,
+    partnerships::{PartnershipQuery, PartnershipSort},
+};
+
+use super::{
+    ApiJson, HistoryEntry, InteractionView, ListOf, Params, PartnershipView, etag,
+    expected_version, stale,
+};
+use crate::{
+    App,
+    auth::{ApiCaller, lang},
+    error::{ApiError, ApiResult, FieldError, WebError},
+    forms::{Check, InteractionInput, PartnershipInput},
+    i18n::Tr,
+};
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route(
+            "/workspaces/{slug}/partnerships",
+            get(list_in_workspace).post(create),
+        )
+        .route("/partnerships", get(list_visible))
+        .route(
+            "/partnerships/{id}",
+            get(get_one).put(update).delete(delete),
+        )
+        .route("/partnerships/{id}/history", get(history))
+        .route(
+            "/partnerships/{id}/interactions",
+            get(list_interactions).post(create_interaction),
+        )
+}
+
+/// Reads the list filters (API and page alike); an unknown code is an error naming the parameter.
+pub fn partnerships_query(params: &Params, tr: &Tr) -> Result<PartnershipQuery, Vec<FieldError>> {
+    let mut c = Check::new(tr);
+    let mut q = PartnershipQuery {
+        q: params.get("q").map(str::to_owned),
+        family: c.opt_code::<Family>("family", params.get("family")),
+        form: c.opt_code::<Form>("form", params.get("form")),
+        status: c.opt_code::<PartnershipStatus>("status", params.get("status")),
+        partner_kind: c.opt_code::<StructureKind>("partner_kind", params.get("partner_kind")),
+        departement: params.get("departement").map(str::to_owned),
+        region: params.get("region").map(str::to_owned),
+        priority: c.opt_code::<Priority>("priority", params.get("priority")),
+        sort: c
+            .opt_code::<PartnershipSort>("sort", params.get("sort"))
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    q.holder = match params.get("holder") {
+        Some(h) => match h.parse() {
+            Ok(id) => Some(UserId(id)),
+            Err(_) => {
+                c.fail("holder", "invalid_id");
+                None
+            }
+        },
+        None => None,
+    };
+    q.dormant = match params.get("dormant") {
+        Some("true" | "1" | "oui") => Some(true),
+        Some("false" | "0" | "non") => Some(false),
+        Some(_) => {
+            c.fail("dormant", "invalid_boolean");
+            None
+        }
+        None => None,
+    };
+    let mut errors = c.errors;
+    (q.page, q.per_page) = params.paging(&mut errors, tr);
+    if errors.is_empty() {
+        Ok(q)
+    } else {
+        Err(errors)
+    }
+}
+
+fn query_from(params: &Params, tr: &Tr) -> Result<PartnershipQuery, ApiError> {
+    partnerships_query(params, tr).map_err(|e| ApiError(WebError::Invalid(e)))
+}
+
+/// Partnerships of one workspace.
+#[utoipa::path(get, path = "/api/v1/workspaces/{slug}/partnerships", tag = "partenariats",
+    params(("slug" = String, Path), ("q" = Option<String>, Query, description = "recherche sans accents ni casse, titre et partenaires"),
+        ("family" = Option<String>, Query), ("form" = Option<String>, Query), ("status" = Option<String>, Query),
+        ("partner_kind" = Option<String>, Query), ("departement" = Option<String>, Query), ("region" = Option<String>, Query),
+        ("holder" = Option<i64>, Query), ("priority" = Option<String>, Query), ("dormant" = Option<bool>, Query),
+        ("sort" = Option<String>, Query, description = "title | updated | priority | activity"), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
+    responses((status = 200, body = ListOf<PartnershipView>), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn list_in_workspace(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> ApiResult<Json<ListOf<PartnershipView>>> {
+    let tr = lang(&headers);
+    let scope = app.store.scope(&caller, &slug).await?;
+    let q = query_from(&params, &tr)?;
+    let page = app.store.partnerships(&scope, &q).await?;
+    Ok(Json(ListOf {
+        items: page.items.into_iter().map(Into::into).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Partnerships of every workspace the token may see.
+#[utoipa::path(get, path = "/api/v1/partnerships", tag = "partenariats",
+    params(("q" = Option<String>, Query), ("family" = Option<String>, Query), ("status" = Option<String>, Query), ("dormant" = Option<bool>, Query),
+        ("sort" = Option<String>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
+    responses((status = 200, body = ListOf<PartnershipView>), (status = 401, body = crate::error::Problem)))]
+pub async fn list_visible(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    headers: HeaderMap,
+    params: Params,
+) -> ApiResult<Json<ListOf<PartnershipView>>> {
+    let q = query_from(&params, &lang(&headers))?;
+    let page = app.store.partnerships_visible(&caller, &q).await?;
+    Ok(Json(ListOf {
+        items: page.items.into_iter().map(Into::into).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/workspaces/{slug}/partnerships", tag = "partenariats", params(("slug" = String, Path)), request_body = PartnershipInput,
+    responses((status = 201, body = PartnershipView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PartnershipInput>,
+) -> ApiResult<impl IntoResponse> {
+    let tr = lang(&headers);
+    let scope = app.store.scope(&caller, &slug).await?;
+    let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
+    let saved = app.store.create_partnership(&scope, &draft).await?;
+    Ok((
+        StatusCode::CREATED,
+        etag(saved.version),
+        Json(PartnershipView::from(saved)),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}", tag = "partenariats", params(("id" = i64, Path)),
+    responses((status = 200, body = PartnershipView), (status = 404, body = crate::error::Problem)))]
+pub async fn get_one(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let (_, p) = app
+        .store
+        .partnership_any(&caller, PartnershipId(id))
+        .await?;
+    Ok((etag(p.version), Json(PartnershipView::from(p))))
+}
+
+/// Replaces a partnership. Send `If-Match: "<version>"` (412 when stale) or `version` in the body (409 when stale).
+#[utoipa::path(put, path = "/api/v1/partnerships/{id}", tag = "partenariats", params(("id" = i64, Path)), request_body = PartnershipInput,
+    responses((status = 200, body = PartnershipView), (status = 409, body = crate::error::Problem), (status = 412, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PartnershipInput>,
+) -> ApiResult<impl IntoResponse> {
+    let tr = lang(&headers);
+    let (scope, _) = app
+        .store
+        .partnership_any(&caller, PartnershipId(id))
+        .await?;
+    let (version, if_match) = expected_version(&headers, body.version, &tr)?;
+    let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
+    let saved = app
+        .store
+        .update_partnership(&scope, PartnershipId(id), version, &draft)
+        .await
+        .map_err(|e| stale(e.into(), if_match))?;
+    Ok((etag(saved.version), Json(PartnershipView::from(saved))))
+}
+
+/// Deletes a partnership (an owner can restore it from the web interface).
+#[utoipa::path(delete, path = "/api/v1/partnerships/{id}", tag = "partenariats", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem), (status = 412, body = crate::error::Problem)))]
+pub async fn delete(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let tr = lang(&headers);
+    let (scope, _) = app
+        .store
+        .partnership_any(&caller, PartnershipId(id))
+        .await?;
+    let version = expected_version(&headers, None, &tr).ok();
+    app.store
+        .delete_partnership(&scope, PartnershipId(id), version.map(|v| v.0))
+        .await
+        .map_err(|e| stale(e.into(), version.is_some_and(|v| v.1)))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/history", tag = "partenariats", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = crate::error::Problem)))]
+pub async fn history(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Vec<HistoryEntry>>> {
+    let tr = lang(&headers);
+    let (scope, _) = app
+        .store
+        .partnership_any(&caller, PartnershipId(id))
+        .await?;
+    let events = app
+        .store
+        .partnership_history(&scope, PartnershipId(id))
+        .await?;
+    Ok(Json(
+        events
+            .into_iter()
+            .map(|e| HistoryEntry::from_event(e, &tr))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/interactions", tag = "partenariats", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<InteractionView>), (status = 404, body = crate::error::Problem)))]
+pub async fn list_interactions(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<InteractionView>>> {
+    let (scope, _) = app
+        .store
+        .partnership_any(&caller, PartnershipId(id))
+        .await?;
+    let items = app.store.interactions(&scope, PartnershipId(id)).await?;
+    Ok(Json(items.into_iter().map(Into::into).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/interactions", tag = "partenariats", params(("id" = i64, Path)), request_body = InteractionInput,
+    responses((status = 201, body = InteractionView), (status = 422, body = crate::error::Problem)))]
+pub async fn create_interaction(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<InteractionInput>,
+) -> ApiResult<impl IntoResponse> {
+    let tr = lang(&headers);
+    let (scope, _) = app
+        .store
+        .partnership_any(&caller, PartnershipId(id))
+        .await?;
+    let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
+    let saved = app
+        .store
+        .create_interaction(&scope, PartnershipId(id), &draft)
+        .await?;
+    Ok((StatusCode::CREATED, Json(InteractionView::from(saved))))
+}

@@ -1,0 +1,636 @@
+//! Raw input → domain drafts, once for both the HTML forms and the JSON API: each rule
+//! lives here, and every failure names its field (`forms[2].ended_on`) with a code the
+//! catalogue turns into a sentence saying what to do.
+
+use chrono::NaiveDate;
+use partinnov_domain::{
+    identity::{IdentityError, Siren, Siret},
+    kind::StructureKind,
+    typology::{Form, Involvement, ObjectiveParty, PartnershipStatus, Potential, Priority},
+};
+use partinnov_interop::{geo, naf};
+use partinnov_store::{
+    OrganisationId, UserId,
+    organisations::{KeyFigures, OrganisationDraft, Territory},
+    partnerships::{FormPeriod, Objective, PartnershipDraft},
+    people::{ContactDraft, InteractionDraft},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{error::FieldError, i18n::Tr};
+
+/// Collects field errors while a draft is built.
+pub struct Check<'a> {
+    tr: &'a Tr,
+    pub errors: Vec<FieldError>,
+}
+
+impl<'a> Check<'a> {
+    pub fn new(tr: &'a Tr) -> Self {
+        Self { tr, errors: vec![] }
+    }
+
+    pub fn fail(&mut self, field: impl Into<String>, code: &str) {
+        self.errors.push(FieldError::new(self.tr, field, code));
+    }
+
+    /// Parses a code of a coded enum; an unknown code is an error on `field`.
+    pub fn code<T: std::str::FromStr>(&mut self, field: &str, value: &str) -> Option<T> {
+        match value.trim().parse() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.fail(field, "unknown_code");
+                None
+            }
+        }
+    }
+
+    pub fn opt_code<T: std::str::FromStr>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+    ) -> Option<T> {
+        value
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .and_then(|v| self.code(field, v))
+    }
+
+    /// A date as `yyyy-mm-dd` (HTML date inputs, API) or `dd/mm/yyyy` (what people type).
+    pub fn date(&mut self, field: &str, value: Option<&str>) -> Option<NaiveDate> {
+        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+        let parsed = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(v, "%d/%m/%Y"));
+        match parsed {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.fail(field, "invalid_date");
+                None
+            }
+        }
+    }
+
+    pub fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct FormInput {
+    /// A form code of the typology (`GET /api/v1/typology`), e.g. `mecenat_nature`.
+    pub form: String,
+    /// `yyyy-mm-dd`
+    pub started_on: Option<String>,
+    pub ended_on: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ObjectiveInput {
+    /// `structure`, `partenaire` or `territoire`.
+    pub party: String,
+    /// 1 = first priority.
+    pub rank: Option<i32>,
+    pub text: String,
+}
+
+/// A partnership as sent by a client or a form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct PartnershipInput {
+    pub title: String,
+    /// `en_projet`, `actif`, `en_sommeil` or `termine`.
+    pub status: String,
+    /// 1 (know the territory) … 7 (a shared structure).
+    pub involvement: Option<u8>,
+    /// `haute`, `moyenne` or `basse`.
+    pub priority: Option<String>,
+    /// Potential to go further: `faible`, `moyen` or `fort`.
+    pub potential: Option<String>,
+    #[serde(default)]
+    pub means: String,
+    #[serde(default)]
+    pub governance: String,
+    #[serde(default)]
+    pub notes: String,
+    /// Ids of partner organisations in the registry (at least one).
+    #[serde(default)]
+    pub partners: Vec<i64>,
+    #[serde(default)]
+    pub forms: Vec<FormInput>,
+    #[serde(default)]
+    pub objectives: Vec<ObjectiveInput>,
+    /// Ids of the workspace members who hold the relationship.
+    #[serde(default)]
+    pub holders: Vec<i64>,
+    /// The version the client read; required for an update unless `If-Match` is sent.
+    pub version: Option<i64>,
+}
+
+impl PartnershipInput {
+    pub fn to_draft(&self, tr: &Tr) -> Result<PartnershipDraft, Vec<FieldError>> {
+        let mut c = Check::new(tr);
+        if self.title.trim().is_empty() {
+            c.fail("title", "required");
+        }
+        if self.title.chars().count() > 300 {
+            c.fail("title", "too_long");
+        }
+        let status = c.code::<PartnershipStatus>("status", &self.status);
+        let involvement = self.involvement.and_then(|i| match Involvement::new(i) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                c.fail("involvement", "out_of_range");
+                None
+            }
+        });
+        let priority = c.opt_code::<Priority>("priority", self.priority.as_deref());
+        let potential = c.opt_code::<Potential>("potential", self.potential.as_deref());
+        if self.partners.is_empty() {
+            c.fail("partners", "at_least_one_partner");
+        }
+        let mut forms = vec![];
+        for (i, f) in self.forms.iter().enumerate() {
+            let form = c.code::<Form>(&format!("forms[{i}].form"), &f.form);
+            let started_on = c.date(&format!("forms[{i}].started_on"), f.started_on.as_deref());
+            let ended_on = c.date(&format!("forms[{i}].ended_on"), f.ended_on.as_deref());
+            if let (Some(s), Some(e)) = (started_on, ended_on)
+                && e < s
+            {
+                c.fail(format!("forms[{i}].ended_on"), "end_before_start");
+            }
+            if let Some(form) = form {
+                forms.push(FormPeriod {
+                    form,
+                    started_on,
+                    ended_on,
+                    note: f.note.trim().to_owned(),
+                });
+            }
+        }
+        let mut objectives = vec![];
+        for (i, o) in self.objectives.iter().enumerate() {
+            let party = c.code::<ObjectiveParty>(&format!("objectives[{i}].party"), &o.party);
+            if o.text.trim().is_empty() {
+                c.fail(format!("objectives[{i}].text"), "required");
+            }
+            let rank = o.rank.unwrap_or(i32::try_from(i).unwrap_or(0) + 1);
+            if !(1..=99).contains(&rank) {
+                c.fail(format!("objectives[{i}].rank"), "out_of_range");
+            }
+            if let Some(party) = party {
+                objectives.push(Objective {
+                    party,
+                    rank,
+                    text: o.text.trim().to_owned(),
+                });
+            }
+        }
+        let draft = PartnershipDraft {
+            title: self.title.trim().to_owned(),
+            status: status.unwrap_or(PartnershipStatus::Actif),
+            involvement,
+            priority,
+            potential,
+            means: self.means.trim().to_owned(),
+            governance: self.governance.trim().to_owned(),
+            notes: self.notes.trim().to_owned(),
+            partners: self.partners.iter().map(|p| OrganisationId(*p)).collect(),
+            forms,
+            objectives,
+            holders: self.holders.iter().map(|h| UserId(*h)).collect(),
+        };
+        c.finish(draft)
+    }
+
+    pub fn from_draft(d: &PartnershipDraft, version: i64) -> Self {
+        Self {
+            title: d.title.clone(),
+            status: d.status.as_str().to_owned(),
+            involvement: d.involvement.map(|i| i.get()),
+            priority: d.priority.map(|p| p.as_str().to_owned()),
+            potential: d.potential.map(|p| p.as_str().to_owned()),
+            means: d.means.clone(),
+            governance: d.governance.clone(),
+            notes: d.notes.clone(),
+            partners: d.partners.iter().map(|p| p.0).collect(),
+            forms: d
+                .forms
+                .iter()
+                .map(|f| FormInput {
+                    form: f.form.as_str().to_owned(),
+                    started_on: f.started_on.map(|d| d.to_string()),
+                    ended_on: f.ended_on.map(|d| d.to_string()),
+                    note: f.note.clone(),
+                })
+                .collect(),
+            objectives: d
+                .objectives
+                .iter()
+                .map(|o| ObjectiveInput {
+                    party: o.party.as_str().to_owned(),
+                    rank: Some(o.rank),
+                    text: o.text.clone(),
+                })
+                .collect(),
+            holders: d.holders.iter().map(|h| h.0).collect(),
+            version: Some(version),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct FiguresInput {
+    pub year: i32,
+    pub staff: Option<i32>,
+    pub insertion_staff: Option<i32>,
+    /// Turnover in euro cents.
+    pub turnover_cents: Option<i64>,
+}
+
+/// An organisation as sent by a client or a form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct OrganisationInput {
+    pub name: String,
+    /// 14 digits; spaces accepted. Checked (Luhn, with La Poste's exception).
+    pub siret: Option<String>,
+    /// 9 digits, when only the SIREN is known.
+    pub siren: Option<String>,
+    /// Structure kinds (`GET /api/v1/typology`), several allowed.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    pub legal_form: Option<String>,
+    #[serde(default)]
+    pub ess: bool,
+    /// NAF rév. 2 code, `62.01Z` or `6201Z`.
+    pub naf: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    /// Official geographic code (COG) of the commune, e.g. `01053`.
+    pub commune_code: Option<String>,
+    #[serde(default = "yes")]
+    pub head_office: bool,
+    pub website: Option<String>,
+    #[serde(default)]
+    pub figures: Vec<FiguresInput>,
+    pub version: Option<i64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn identity_code(e: &IdentityError) -> &'static str {
+    match e {
+        IdentityError::Empty => "required",
+        IdentityError::WrongLength { .. } => "siret_length",
+        IdentityError::NotDigits => "siret_digits",
+        IdentityError::Checksum => "siret_checksum",
+    }
+}
+
+impl OrganisationInput {
+    pub fn to_draft(&self, tr: &Tr) -> Result<OrganisationDraft, Vec<FieldError>> {
+        let mut c = Check::new(tr);
+        if self.name.trim().is_empty() {
+            c.fail("name", "required");
+        }
+        let siret = match non_empty(self.siret.as_deref()) {
+            Some(s) => match Siret::parse(&s) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    c.fail("siret", identity_code(&e));
+                    None
+                }
+            },
+            None => None,
+        };
+        let siren = match non_empty(self.siren.as_deref()) {
+            Some(s) => match Siren::parse(&s) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    c.fail(
+                        "siren",
+                        identity_code(&e).replace("siret", "siren").as_str(),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        if let (Some(siret), Some(siren)) = (&siret, &siren)
+            && siret.siren() != *siren
+        {
+            c.fail("siren", "siren_mismatch");
+        }
+        let mut kinds = vec![];
+        for (i, k) in self
+            .kinds
+            .iter()
+            .filter(|k| !k.trim().is_empty())
+            .enumerate()
+        {
+            if let Some(k) = c.code::<StructureKind>(&format!("kinds[{i}]"), k) {
+                kinds.push(k);
+            }
+        }
+        let naf = match non_empty(self.naf.as_deref()) {
+            Some(code) => match naf::normalise(&code) {
+                Some(n) => Some(n.to_owned()),
+                None => {
+                    c.fail("naf", "unknown_naf");
+                    None
+                }
+            },
+            None => None,
+        };
+        let territory = match non_empty(self.commune_code.as_deref()) {
+            Some(code) => match geo::commune(&code) {
+                Some(commune) => Some(Territory {
+                    commune_code: commune.code.to_owned(),
+                    commune_name: commune.name.to_owned(),
+                    epci_code: commune.epci.map(str::to_owned),
+                    departement_code: commune.departement.to_owned(),
+                    region_code: commune.region.to_owned(),
+                }),
+                None => {
+                    c.fail("commune_code", "unknown_commune");
+                    None
+                }
+            },
+            None => None,
+        };
+        let website = non_empty(self.website.as_deref());
+        if let Some(w) = &website
+            && !(w.starts_with("http://") || w.starts_with("https://"))
+        {
+            c.fail("website", "invalid_url");
+        }
+        let mut figures: Vec<KeyFigures> = vec![];
+        for (i, f) in self.figures.iter().enumerate() {
+            if !(1900..=2100).contains(&f.year) {
+                c.fail(format!("figures[{i}].year"), "out_of_range");
+            }
+            if figures.iter().any(|g| g.year == f.year) {
+                c.fail(format!("figures[{i}].year"), "duplicate_year");
+            }
+            if [f.staff, f.insertion_staff]
+                .iter()
+                .flatten()
+                .any(|n| *n < 0)
+                || f.turnover_cents.is_some_and(|t| t < 0)
+            {
+                c.fail(format!("figures[{i}]"), "negative");
+            }
+            figures.push(KeyFigures {
+                year: f.year,
+                staff: f.staff,
+                insertion_staff: f.insertion_staff,
+                turnover_cents: f.turnover_cents,
+            });
+        }
+        let draft = OrganisationDraft {
+            name: self.name.trim().to_owned(),
+            siren: if siret.is_some() { None } else { siren },
+            siret,
+            kinds,
+            legal_form: non_empty(self.legal_form.as_deref()),
+            ess: self.ess,
+            naf,
+            address: non_empty(self.address.as_deref()),
+            postcode: non_empty(self.postcode.as_deref()),
+            territory,
+            head_office: self.head_office,
+            website,
+            figures,
+        };
+        c.finish(draft)
+    }
+
+    pub fn from_draft(d: &OrganisationDraft, version: i64) -> Self {
+        Self {
+            name: d.name.clone(),
+            siret: d.siret.as_ref().map(|s| s.as_str().to_owned()),
+            siren: d.siren.as_ref().map(|s| s.as_str().to_owned()),
+            kinds: d.kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+            legal_form: d.legal_form.clone(),
+            ess: d.ess,
+            naf: d.naf.clone(),
+            address: d.address.clone(),
+            postcode: d.postcode.clone(),
+            commune_code: d.territory.as_ref().map(|t| t.commune_code.clone()),
+            head_office: d.head_office,
+            website: d.website.clone(),
+            figures: d
+                .figures
+                .iter()
+                .map(|f| FiguresInput {
+                    year: f.year,
+                    staff: f.staff,
+                    insertion_staff: f.insertion_staff,
+                    turnover_cents: f.turnover_cents,
+                })
+                .collect(),
+            version: Some(version),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct InteractionInput {
+    /// `reunion`, `visite`, `appel`, `courriel`, `evenement`, `don`, `contrat`, `mise_a_disposition`, `immersion`, `recrutement`, `autre`.
+    pub kind: String,
+    /// `yyyy-mm-dd`
+    pub occurred_on: String,
+    #[serde(default)]
+    pub participants: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl InteractionInput {
+    pub fn to_draft(&self, tr: &Tr) -> Result<InteractionDraft, Vec<FieldError>> {
+        let mut c = Check::new(tr);
+        let kind = c.code("kind", &self.kind);
+        let occurred_on = c.date("occurred_on", Some(&self.occurred_on));
+        if self.occurred_on.trim().is_empty() {
+            c.fail("occurred_on", "required");
+        }
+        if let Some(d) = occurred_on
+            && d > chrono::Utc::now().date_naive() + chrono::Days::new(366)
+        {
+            c.fail("occurred_on", "too_far_in_future");
+        }
+        match (kind, occurred_on) {
+            (Some(kind), Some(occurred_on)) if c.errors.is_empty() => Ok(InteractionDraft {
+                kind,
+                occurred_on,
+                participants: self.participants.trim().to_owned(),
+                note: self.note.trim().to_owned(),
+            }),
+            _ => Err(c.errors),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ContactInput {
+    pub organisation_id: Option<i64>,
+    pub name: String,
+    #[serde(default)]
+    pub job_title: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub notes: String,
+    pub version: Option<i64>,
+}
+
+impl ContactInput {
+    pub fn to_draft(&self, tr: &Tr) -> Result<ContactDraft, Vec<FieldError>> {
+        let mut c = Check::new(tr);
+        if self.name.trim().is_empty() {
+            c.fail("name", "required");
+        }
+        let email = self.email.trim();
+        if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
+            c.fail("email", "invalid_email");
+        }
+        c.finish(ContactDraft {
+            organisation_id: self.organisation_id.map(OrganisationId),
+            name: self.name.trim().to_owned(),
+            job_title: self.job_title.trim().to_owned(),
+            email: email.to_owned(),
+            phone: self.phone.trim().to_owned(),
+            notes: self.notes.trim().to_owned(),
+        })
+    }
+}
+
+/// Euros as people type them ("1 234 567,89", "1234.5") → cents. More than two decimals
+/// is refused rather than rounded.
+pub fn parse_euros(input: &str) -> Result<i64, &'static str> {
+    let cleaned: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '€')
+        .collect();
+    let cleaned = cleaned.replace(',', ".");
+    let (units, cents) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    if units.is_empty() && cents.is_empty() {
+        return Err("required");
+    }
+    if cents.len() > 2 {
+        return Err("too_many_decimals");
+    }
+    let negative = units.starts_with('-');
+    let units = units.trim_start_matches('-');
+    if !units.chars().all(|c| c.is_ascii_digit()) || !cents.chars().all(|c| c.is_ascii_digit()) {
+        return Err("invalid_number");
+    }
+    let u: i64 = if units.is_empty() {
+        0
+    } else {
+        units.parse().map_err(|_| "invalid_number")?
+    };
+    let c: i64 = format!("{cents:0<2}")
+        .parse()
+        .map_err(|_| "invalid_number")?;
+    let total = u
+        .checked_mul(100)
+        .and_then(|v| v.checked_add(c))
+        .ok_or("invalid_number")?;
+    Ok(if negative { -total } else { total })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn euros_typed_the_french_way_become_cents() {
+        assert_eq!(parse_euros("1 234 567,89"), Ok(123_456_789));
+        assert_eq!(parse_euros("1234.5"), Ok(123_450));
+        assert_eq!(parse_euros("12 €"), Ok(1_200));
+        assert_eq!(parse_euros("12,345"), Err("too_many_decimals"));
+        assert_eq!(parse_euros("douze"), Err("invalid_number"));
+    }
+
+    #[test]
+    fn a_partnership_with_bad_codes_and_dates_names_every_field() {
+        let input = PartnershipInput {
+            title: " ".into(),
+            status: "actif".into(),
+            partners: vec![],
+            forms: vec![FormInput {
+                form: "mecenat_imaginaire".into(),
+                started_on: Some("2024-05-01".into()),
+                ended_on: Some("2023-01-01".into()),
+                note: String::new(),
+            }],
+            ..Default::default()
+        };
+        let errors = input.to_draft(&Tr::default()).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["title", "partners", "forms[0].form", "forms[0].ended_on"]
+        );
+        assert!(
+            errors
+                .iter()
+                .all(|e| !e.message.is_empty() && !e.message.contains('⟦'))
+        );
+    }
+
+    #[test]
+    fn an_organisation_with_a_bad_siret_and_unknown_commune_is_refused_with_both_fields() {
+        let input = OrganisationInput {
+            name: "Atelier".into(),
+            siret: Some("732 829 320 00075".into()),
+            commune_code: Some("99999".into()),
+            ..Default::default()
+        };
+        let errors = input.to_draft(&Tr::default()).unwrap_err();
+        let codes: Vec<_> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("siret", "siret_checksum"),
+                ("commune_code", "unknown_commune")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_siret_with_spaces_and_a_commune_code_resolve_to_the_territory() {
+        let input = OrganisationInput {
+            name: "Atelier".into(),
+            siret: Some("732 829 320 00074".into()),
+            commune_code: Some("01053".into()),
+            ..Default::default()
+        };
+        let d = input.to_draft(&Tr::default()).unwrap();
+        assert_eq!(d.siret.unwrap().as_str(), "73282932000074");
+        let t = d.territory.unwrap();
+        assert_eq!(
+            (t.departement_code.as_str(), t.region_code.as_str()),
+            ("01", "84")
+        );
+    }
+}

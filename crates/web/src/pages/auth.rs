@@ -1,0 +1,117 @@
+//! Sign-in, sign-out and the language switch.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use partinnov_store::users::{SESSION_TTL, SignInError};
+
+use crate::{
+    App,
+    auth::{CsrfForm, FormData, LANG_COOKIE, SESSION_COOKIE, cookie, lang, session_cookie},
+    error::{WebError, WebResult},
+    i18n::Tr,
+    pages::render_with,
+};
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/connexion", get(login_page).post(login))
+        .route("/deconnexion", post(logout))
+        .route("/langue/{code}", get(set_lang))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Tr,
+    email: String,
+    error: String,
+}
+
+async fn login_page(headers: HeaderMap) -> Response {
+    render_with(
+        StatusCode::OK,
+        &LoginPage {
+            t: lang(&headers),
+            email: String::new(),
+            error: String::new(),
+        },
+    )
+}
+
+/// Sign-in is the one form without a session, hence without a CSRF token: it only ever
+/// creates a session for whoever knows the password; `SameSite=Lax` covers the rest.
+async fn login(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    let t = lang(&headers);
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| WebError::BadRequest("formulaire mal formé".into()))?;
+    let form = FormData(pairs);
+    let email = form.get("email").to_owned();
+    match app.store.sign_in(&email, form.get("password")).await? {
+        Ok(user) => {
+            let session = app
+                .store
+                .create_session(partinnov_store::UserId(user.id))
+                .await?;
+            let cookie = session_cookie(
+                &session.secret,
+                app.secure_cookies,
+                SESSION_TTL.num_seconds(),
+            );
+            tracing::info!(user = user.id, "signed in");
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+        }
+        Err(reason) => {
+            let (status, key) = match reason {
+                SignInError::BadCredentials => (StatusCode::UNAUTHORIZED, "login.bad_credentials"),
+                SignInError::Throttled => (StatusCode::TOO_MANY_REQUESTS, "login.throttled"),
+            };
+            tracing::info!(status = status.as_u16(), "sign-in refused");
+            Ok(render_with(
+                status,
+                &LoginPage {
+                    t,
+                    email,
+                    error: t.t(key).to_owned(),
+                },
+            ))
+        }
+    }
+}
+
+async fn logout(
+    State(app): State<App>,
+    headers: HeaderMap,
+    CsrfForm { .. }: CsrfForm,
+) -> WebResult<Response> {
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        app.store.delete_session(secret).await?;
+    }
+    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    Ok(([(header::SET_COOKIE, clear)], Redirect::to("/connexion")).into_response())
+}
+
+/// Switches the interface language and goes back where the person was.
+async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let code = if code == "en" { "en" } else { "fr" };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            r.find("://")
+                .map(|i| &r[i + 3..])
+                .and_then(|rest| rest.find('/').map(|j| rest[j..].to_owned()))
+        })
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000");
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}

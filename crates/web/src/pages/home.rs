@@ -1,0 +1,156 @@
+//! The list of the person's workspaces and each workspace's home page.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use partinnov_domain::typology::{Family, PartnershipStatus};
+
+use crate::{
+    App,
+    auth::Session,
+    error::WebResult,
+    pages::{Chrome, render},
+};
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/", get(index))
+        .route("/espaces/{slug}", get(workspace_home))
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage {
+    c: Chrome,
+    /// slug, name, role label
+    workspaces: Vec<(String, String, String)>,
+}
+
+async fn index(State(app): State<App>, s: Session) -> WebResult<Response> {
+    let list = app.store.workspaces(&s.caller).await?;
+    if list.len() == 1 {
+        return Ok(Redirect::to(&format!("/espaces/{}", list[0].slug)).into_response());
+    }
+    let c = Chrome::new(&app.store, &s, None, s.t.t("home.title")).await?;
+    let workspaces = list
+        .into_iter()
+        .map(|w| {
+            (
+                w.slug,
+                w.name,
+                s.t.t(&format!("role.{}", w.role)).to_owned(),
+            )
+        })
+        .collect();
+    Ok(render(&IndexPage { c, workspaces }))
+}
+
+pub struct Line {
+    pub label: String,
+    pub count: String,
+    pub href: String,
+}
+
+pub struct PartnershipLine {
+    pub href: String,
+    pub title: String,
+    pub partners: String,
+    pub last: String,
+}
+
+pub struct InteractionLine {
+    pub date: String,
+    pub kind: String,
+    pub title: String,
+    pub href: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "workspace_home.html")]
+struct WorkspaceHome {
+    c: Chrome,
+    total: String,
+    by_status: Vec<Line>,
+    by_family: Vec<Line>,
+    dormant_total: String,
+    dormant_href: String,
+    dormant: Vec<PartnershipLine>,
+    recent: Vec<InteractionLine>,
+    dormant_months: i32,
+}
+
+async fn workspace_home(
+    State(app): State<App>,
+    s: Session,
+    Path(slug): Path<String>,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let sum = app.store.home_summary(&scope).await?;
+    let t = s.t;
+    let base = format!("/espaces/{slug}/partenariats");
+    let count_of = |list: &[partinnov_store::people::CountBy], code: &str| {
+        list.iter().find(|c| c.code == code).map_or(0, |c| c.count)
+    };
+    let by_status = PartnershipStatus::ALL
+        .iter()
+        .map(|st| Line {
+            label: st.label(t.lang).to_owned(),
+            count: t.int(&count_of(&sum.by_status, st.as_str())),
+            href: format!("{base}?status={}", st.as_str()),
+        })
+        .collect();
+    let by_family = Family::ALL
+        .iter()
+        .map(|f| Line {
+            label: f.label(t.lang).to_owned(),
+            count: t.int(&count_of(&sum.by_family, f.as_str())),
+            href: format!("{base}?family={}", f.as_str()),
+        })
+        .collect();
+    let dormant = sum
+        .dormant
+        .iter()
+        .map(|p| PartnershipLine {
+            href: format!("{base}/{}", p.id),
+            title: p.data.title.clone(),
+            partners: p
+                .partner_refs
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            last: p.last_interaction_on.map_or_else(
+                || t.t("partnership.no_interaction").to_owned(),
+                |d| t.date(&d),
+            ),
+        })
+        .collect();
+    let recent = sum
+        .recent
+        .iter()
+        .map(|i| InteractionLine {
+            date: t.date(&i.data.occurred_on),
+            kind: i.data.kind.label(t.lang).to_owned(),
+            title: i.partnership_title.clone(),
+            href: format!("{base}/{}", i.partnership_id),
+            note: i.data.note.chars().take(140).collect(),
+        })
+        .collect();
+    let c = Chrome::new(&app.store, &s, Some(&scope), scope.name.clone()).await?;
+    Ok(render(&WorkspaceHome {
+        c,
+        total: t.int(&sum.total),
+        by_status,
+        by_family,
+        dormant_total: t.int(&sum.dormant_total),
+        dormant_href: format!("{base}?dormant=true&sort=activity"),
+        dormant,
+        recent,
+        dormant_months: scope.dormant_months,
+    }))
+}
