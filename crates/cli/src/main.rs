@@ -171,6 +171,8 @@ async fn serve(store: Store, bind: SocketAddr, secure_cookies: bool) -> Result<(
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("impossible d'écouter sur {bind}"))?;
+    // The actual address (the port may have been 0), for people and for tests.
+    println!("Part'Innov : http://{}/", listener.local_addr()?);
     partinnov_web::serve(
         partinnov_web::App {
             store,
