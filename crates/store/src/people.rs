@@ -451,6 +451,14 @@ impl Store {
             vec![id.0.into(), scope.workspace_id.0.into()],
         )
         .await?;
+        // Erasure: earlier audit entries held the person's name and details; keep that
+        // a contact existed and changed, not who it was.
+        db::exec(
+            &txn,
+            "UPDATE audit_events SET before_json = NULL, after_json = NULL WHERE entity = 'contact' AND entity_id = $1 AND workspace_id = $2",
+            vec![id.0.into(), scope.workspace_id.0.into()],
+        )
+        .await?;
         // The audit keeps that a contact was deleted, not who it was: personal data goes.
         audit::record::<ContactDraft>(
             &txn,

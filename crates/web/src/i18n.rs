@@ -102,7 +102,7 @@ impl Tr {
         };
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push_str(sep);
             }
             out.push(c);
@@ -144,6 +144,7 @@ mod tests {
             include_str!("../templates/login.html"),
             include_str!("../templates/index.html"),
             include_str!("../templates/error.html"),
+            include_str!("../templates/contacts.html"),
         ];
         let mut missing = vec![];
         for src in sources {

@@ -3,6 +3,7 @@
 //! templates hold no logic beyond loops and conditions.
 
 mod auth;
+mod contacts;
 pub mod history;
 mod home;
 mod organisations;
@@ -30,6 +31,7 @@ pub fn router() -> Router<App> {
         .merge(home::router())
         .merge(partnerships::router())
         .merge(organisations::router())
+        .merge(contacts::router())
 }
 
 /// What the layout needs on every page.

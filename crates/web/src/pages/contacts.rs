@@ -1,0 +1,182 @@
+//! Contacts of a workspace: people at partner organisations. Personal data: scoped to the
+//! workspace, and a deleted contact leaves no name in the history.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, RawQuery, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use partinnov_store::{ContactId, WorkspaceScope, organisations::OrganisationQuery};
+
+use crate::{
+    App,
+    api::Params,
+    auth::{CsrfForm, Session},
+    error::{FieldError, WebResult},
+    forms::ContactInput,
+    pages::{Chrome, Errors, render, render_with},
+};
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/espaces/{slug}/contacts", get(list).post(create))
+        .route("/espaces/{slug}/contacts/{id}/supprimer", post(delete))
+}
+
+pub struct Line {
+    pub id: i64,
+    pub name: String,
+    pub job_title: String,
+    pub organisation: String,
+    pub organisation_href: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "contacts.html")]
+struct ContactsPage {
+    c: Chrome,
+    q: String,
+    lines: Vec<Line>,
+    v: ContactInput,
+    /// "Name (#id)" of each organisation, for the organisation box.
+    suggestions: Vec<String>,
+    organisation_typed: String,
+    errors: Errors,
+}
+
+async fn page(
+    app: &App,
+    s: &Session,
+    scope: &WorkspaceScope,
+    q: Option<&str>,
+    v: ContactInput,
+    organisation_typed: String,
+    errors: &[FieldError],
+) -> WebResult<ContactsPage> {
+    let lines = app
+        .store
+        .contacts(scope, None, q)
+        .await?
+        .into_iter()
+        .map(|c| Line {
+            id: c.id,
+            name: c.name,
+            job_title: c.job_title,
+            organisation_href: c
+                .organisation_id
+                .map(|o| format!("/organisations/{o}"))
+                .unwrap_or_default(),
+            organisation: c.organisation_name.unwrap_or_default(),
+            email: c.email,
+            phone: c.phone,
+        })
+        .collect();
+    let suggestions = app
+        .store
+        .organisations(&OrganisationQuery {
+            per_page: 300,
+            ..Default::default()
+        })
+        .await?
+        .items
+        .into_iter()
+        .map(|o| format!("{} (#{})", o.data.name, o.id))
+        .collect();
+    Ok(ContactsPage {
+        c: Chrome::new(&app.store, s, Some(scope), s.t.t("contact.title")).await?,
+        q: q.unwrap_or("").to_owned(),
+        lines,
+        v,
+        suggestions,
+        organisation_typed,
+        errors: Errors::from(errors),
+    })
+}
+
+async fn list(
+    State(app): State<App>,
+    s: Session,
+    Path(slug): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let pairs: Vec<(String, String)> = raw
+        .as_deref()
+        .map(|r| serde_urlencoded::from_str(r).unwrap_or_default())
+        .unwrap_or_default();
+    let p = Params(pairs.into_iter().collect());
+    Ok(render(
+        &page(
+            &app,
+            &s,
+            &scope,
+            p.get("q"),
+            ContactInput::default(),
+            String::new(),
+            &[],
+        )
+        .await?,
+    ))
+}
+
+async fn create(
+    State(app): State<App>,
+    Path(slug): Path<String>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let typed = form.get("organisation").to_owned();
+    let mut errors = vec![];
+    let organisation_id = if typed.is_empty() {
+        None
+    } else {
+        match typed
+            .rsplit_once("(#")
+            .and_then(|(_, rest)| rest.strip_suffix(')'))
+            .and_then(|n| n.parse().ok())
+        {
+            Some(id) => Some(id),
+            None => {
+                errors.push(FieldError::new(&s.t, "organisation", "unknown_partner"));
+                None
+            }
+        }
+    };
+    let input = ContactInput {
+        organisation_id,
+        name: form.get("name").to_owned(),
+        job_title: form.get("job_title").to_owned(),
+        email: form.get("email").to_owned(),
+        phone: form.get("phone").to_owned(),
+        notes: form.get("notes").to_owned(),
+        version: None,
+    };
+    match input.to_draft(&s.t) {
+        Ok(d) if errors.is_empty() => {
+            app.store.create_contact(&scope, &d).await?;
+            Ok(Redirect::to(&format!("/espaces/{slug}/contacts")).into_response())
+        }
+        result => {
+            if let Err(mut more) = result {
+                errors.append(&mut more);
+            }
+            let p = page(&app, &s, &scope, None, input, typed, &errors).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &p))
+        }
+    }
+}
+
+async fn delete(
+    State(app): State<App>,
+    Path((slug, id)): Path<(String, i64)>,
+    CsrfForm { session: s, .. }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    app.store.delete_contact(&scope, ContactId(id)).await?;
+    Ok(Redirect::to(&format!("/espaces/{slug}/contacts")).into_response())
+}
