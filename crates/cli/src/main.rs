@@ -138,9 +138,15 @@ enum TokenCommand {
     },
 }
 
-fn init_logs() {
+/// Servers log their activity; one-shot commands only warnings, so that a refusal stays the
+/// one `erreur` line on stderr. `PARTINNOV_LOG` overrides both.
+fn init_logs(command: &Command) {
+    let default = match command {
+        Command::Serve { .. } | Command::Demo { .. } => "info,sqlx=warn,sea_orm=warn",
+        _ => "warn",
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("PARTINNOV_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -151,7 +157,7 @@ fn init_logs() {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logs();
+    init_logs(&cli.command);
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

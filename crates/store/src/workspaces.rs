@@ -213,3 +213,94 @@ impl Store {
         Ok(db::scalar(&self.db, "SELECT COUNT(*) FROM workspaces", vec![]).await? == 0)
     }
 }
+
+impl Store {
+    /// Renames a workspace and changes its dormancy threshold; owners only. Every
+    /// partnership's dormancy day is recomputed in the same transaction.
+    pub async fn update_workspace(
+        &self,
+        scope: &WorkspaceScope,
+        version: i64,
+        name: &str,
+        dormant_months: i32,
+    ) -> Result<()> {
+        scope.require_owner()?;
+        if name.trim().is_empty() {
+            return Err(StoreError::Invalid {
+                field: "name",
+                code: "required",
+            });
+        }
+        if !(1..=120).contains(&dormant_months) {
+            return Err(StoreError::Invalid {
+                field: "dormant_months",
+                code: "out_of_range",
+            });
+        }
+        let txn = self.write().await?;
+        let current = db::scalar(
+            &txn,
+            "SELECT version FROM workspaces WHERE id = $1",
+            vec![scope.workspace_id.0.into()],
+        )
+        .await?;
+        let n = db::exec(
+            &txn,
+            "UPDATE workspaces SET name = $1, dormant_months = $2, version = version + 1 WHERE id = $3 AND version = $4",
+            vec![name.trim().into(), dormant_months.into(), scope.workspace_id.0.into(), version.into()],
+        )
+        .await?;
+        if n == 0 {
+            return Err(StoreError::Conflict { current });
+        }
+        #[derive(FromQueryResult)]
+        struct A {
+            id: i64,
+            activity_on: chrono::NaiveDate,
+        }
+        let rows: Vec<A> = db::all(
+            &txn,
+            "SELECT id, activity_on FROM partnerships WHERE workspace_id = $1",
+            vec![scope.workspace_id.0.into()],
+        )
+        .await?;
+        for r in rows {
+            db::exec(
+                &txn,
+                "UPDATE partnerships SET dormant_on = $1 WHERE id = $2",
+                vec![
+                    crate::partnerships::dormant_on(r.activity_on, dormant_months).into(),
+                    r.id.into(),
+                ],
+            )
+            .await?;
+        }
+        audit::record(
+            &txn,
+            Record {
+                workspace: Some(scope.workspace_id),
+                user: Some(scope.user_id),
+                entity: "workspace",
+                entity_id: scope.workspace_id.0,
+                action: Action::Update,
+                before: None::<&NewWorkspace>,
+                after: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The workspace as its members see it (with the caller's role).
+    pub async fn workspace(&self, scope: &WorkspaceScope) -> Result<Workspace> {
+        db::one(
+            &self.db,
+            "SELECT w.id, w.slug, w.name, w.organisation_id, w.dormant_months, m.role, w.created_at, w.version \
+             FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1 WHERE w.id = $2",
+            vec![scope.user_id.0.into(), scope.workspace_id.0.into()],
+        )
+        .await?
+        .ok_or(StoreError::not_found("workspace"))
+    }
+}

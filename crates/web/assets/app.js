@@ -6,3 +6,26 @@ document.addEventListener('submit', (event) => {
     event.preventDefault();
   }
 });
+
+// Commune boxes: suggestions from the embedded official geographic code as one types.
+// Without JavaScript the box still accepts a name or a code, resolved on the server.
+for (const input of document.querySelectorAll('input[data-commune-search]')) {
+  const list = document.getElementById(input.getAttribute('list'));
+  let timer;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (q.length < 2 || !list) return;
+    timer = setTimeout(async () => {
+      const response = await fetch('/api/v1/communes?q=' + encodeURIComponent(q));
+      if (!response.ok) return;
+      const communes = await response.json();
+      list.replaceChildren(...communes.map((c) => {
+        const option = document.createElement('option');
+        option.value = c.name + ' (' + c.code + ')';
+        option.label = c.postcodes.join(', ') + ' — ' + c.departement;
+        return option;
+      }));
+    }, 150);
+  });
+}

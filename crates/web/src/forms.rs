@@ -277,7 +277,8 @@ pub struct OrganisationInput {
     pub naf: Option<String>,
     pub address: Option<String>,
     pub postcode: Option<String>,
-    /// Official geographic code (COG) of the commune, e.g. `01053`.
+    /// Official geographic code (COG) of the commune, e.g. `01053`; a commune name is
+    /// accepted when it is unambiguous (with `postcode` to tell namesakes apart).
     pub commune_code: Option<String>,
     #[serde(default = "yes")]
     pub head_office: bool,
@@ -285,6 +286,46 @@ pub struct OrganisationInput {
     #[serde(default)]
     pub figures: Vec<FiguresInput>,
     pub version: Option<i64>,
+}
+
+/// What people type for a commune: its official code, or a name (with the postcode to
+/// tell namesakes apart), or "Name (code)" as the suggestions show it.
+pub fn resolve_commune(
+    typed: &str,
+    postcode: Option<&str>,
+) -> Result<&'static geo::Commune, &'static str> {
+    let typed = typed.trim();
+    let code = typed
+        .rsplit_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .unwrap_or(typed);
+    if let Some(c) = geo::commune(code.trim()) {
+        return Ok(c);
+    }
+    let wanted = partinnov_domain::text::fold(typed);
+    let mut same_name: Vec<&geo::Commune> = geo::search_communes(typed, 200)
+        .into_iter()
+        .filter(|c| partinnov_domain::text::fold(c.name) == wanted)
+        .collect();
+    if let Some(pc) = postcode.map(str::trim).filter(|p| !p.is_empty()) {
+        let in_pc: Vec<_> = same_name
+            .iter()
+            .copied()
+            .filter(|c| {
+                c.postcodes
+                    .iter()
+                    .any(|p| p.trim_start_matches('0') == pc.trim_start_matches('0'))
+            })
+            .collect();
+        if !in_pc.is_empty() {
+            same_name = in_pc;
+        }
+    }
+    match same_name.as_slice() {
+        [one] => Ok(one),
+        [] => Err("unknown_commune"),
+        _ => Err("ambiguous_commune"),
+    }
 }
 
 fn yes() -> bool {
@@ -356,16 +397,16 @@ impl OrganisationInput {
             None => None,
         };
         let territory = match non_empty(self.commune_code.as_deref()) {
-            Some(code) => match geo::commune(&code) {
-                Some(commune) => Some(Territory {
+            Some(typed) => match resolve_commune(&typed, self.postcode.as_deref()) {
+                Ok(commune) => Some(Territory {
                     commune_code: commune.code.to_owned(),
                     commune_name: commune.name.to_owned(),
                     epci_code: commune.epci.map(str::to_owned),
                     departement_code: commune.departement.to_owned(),
                     region_code: commune.region.to_owned(),
                 }),
-                None => {
-                    c.fail("commune_code", "unknown_commune");
+                Err(code) => {
+                    c.fail("commune_code", code);
                     None
                 }
             },

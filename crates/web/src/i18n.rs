@@ -145,6 +145,7 @@ mod tests {
             include_str!("../templates/index.html"),
             include_str!("../templates/error.html"),
             include_str!("../templates/contacts.html"),
+            include_str!("../templates/settings.html"),
         ];
         let mut missing = vec![];
         for src in sources {

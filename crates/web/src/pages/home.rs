@@ -28,11 +28,12 @@ struct IndexPage {
     c: Chrome,
     /// slug, name, role label
     workspaces: Vec<(String, String, String)>,
+    is_admin: bool,
 }
 
 async fn index(State(app): State<App>, s: Session) -> WebResult<Response> {
     let list = app.store.workspaces(&s.caller).await?;
-    if list.len() == 1 {
+    if list.len() == 1 && !s.caller.is_admin {
         return Ok(Redirect::to(&format!("/espaces/{}", list[0].slug)).into_response());
     }
     let c = Chrome::new(&app.store, &s, None, s.t.t("home.title")).await?;
@@ -46,7 +47,11 @@ async fn index(State(app): State<App>, s: Session) -> WebResult<Response> {
             )
         })
         .collect();
-    Ok(render(&IndexPage { c, workspaces }))
+    Ok(render(&IndexPage {
+        c,
+        workspaces,
+        is_admin: s.caller.is_admin,
+    }))
 }
 
 pub struct Line {

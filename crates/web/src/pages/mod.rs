@@ -8,6 +8,7 @@ pub mod history;
 mod home;
 mod organisations;
 mod partnerships;
+mod settings;
 
 use std::collections::HashMap;
 
@@ -32,6 +33,7 @@ pub fn router() -> Router<App> {
         .merge(partnerships::router())
         .merge(organisations::router())
         .merge(contacts::router())
+        .merge(settings::router())
 }
 
 /// What the layout needs on every page.
