@@ -272,7 +272,7 @@ pub async fn load(store: &Store) -> Result<()> {
         }
         for p in &w.partnerships {
             let mut notes = p.notes.clone().unwrap_or_default();
-            if let Some(s) = &p.source {
+            if let Some(s) = p.source.as_ref().filter(|s| !s.starts_with("demo:")) {
                 notes.push_str(&format!("\n\nSource : {s}"));
             }
             let draft = PartnershipDraft {
