@@ -9,6 +9,10 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use partinnov_domain::{
+    lang::Lang,
+    outcome::{ClassificationRules, Exit, ExitKind, OutcomeError, classify},
+};
 use partinnov_store::{DatabaseUrl, Store, users::NewUser};
 
 #[derive(Parser)]
@@ -76,6 +80,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Sorties d'emploi : classement selon les catégories officielles.
+    Outcome {
+        #[command(subcommand)]
+        command: OutcomeCommand,
+    },
     /// Remplit une base avec des données synthétiques réalistes (graine fixe), pour les mesures.
     Gen {
         #[command(flatten)]
@@ -120,6 +129,23 @@ enum UserCommand {
 }
 
 #[derive(Subcommand)]
+enum OutcomeCommand {
+    /// Classe une sortie (emploi durable, de transition, sortie positive, autre) et dit pourquoi.
+    /// Affiche sur une ligne le code de la catégorie puis la raison.
+    Classify {
+        /// Type de sortie.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(ExitKind::ALL.iter().map(|k| k.as_str())))]
+        kind: String,
+        /// Durée du contrat en jours (nécessaire pour un CDD non aidé).
+        #[arg(long)]
+        duration_days: Option<u32>,
+        /// Contrat aidé par l'État.
+        #[arg(long)]
+        aided: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum TokenCommand {
     /// Crée un jeton d'API et l'affiche (une seule fois) sur la sortie standard.
     Create {
@@ -156,7 +182,33 @@ fn init_logs(command: &Command) {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            ) =>
+        {
+            e.exit()
+        }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            e.exit()
+        }
+        Err(e) => {
+            // One line, like every other refusal; `--help` gives the details.
+            let text = e.to_string();
+            let first = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("arguments invalides");
+            eprintln!(
+                "erreur : {} (voir --help)",
+                first.trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
     init_logs(&cli.command);
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -320,6 +372,35 @@ async fn run(command: Command) -> Result<()> {
                 .await?;
             println!("{secret}");
             Ok(())
+        }
+        Command::Outcome {
+            command:
+                OutcomeCommand::Classify {
+                    kind,
+                    duration_days,
+                    aided,
+                },
+        } => {
+            let kind: ExitKind = kind
+                .parse()
+                .map_err(|_| anyhow::anyhow!("type de sortie inconnu : {kind}"))?;
+            let exit = Exit {
+                kind,
+                duration_days,
+                aided,
+            };
+            match classify(&exit, &ClassificationRules::default()) {
+                Ok(c) => {
+                    println!("{} — {}", c.category.as_str(), c.reason.label(Lang::Fr));
+                    Ok(())
+                }
+                Err(OutcomeError::MissingDuration { kind }) => {
+                    bail!(
+                        "une sortie en {} non aidé se classe selon sa durée : indiquez --duration-days",
+                        kind.label(Lang::Fr)
+                    )
+                }
+            }
         }
         Command::Gen { db, scale } => {
             if scale == 0 {
