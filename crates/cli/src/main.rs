@@ -80,6 +80,22 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Écrit une sauvegarde cohérente et portable (même serveur en marche).
+    Backup {
+        #[command(flatten)]
+        db: Db,
+        /// Fichier d'archive à écrire (remplacé seulement une fois la sauvegarde complète).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restaure une sauvegarde dans une base vide (SQLite ou PostgreSQL).
+    Restore {
+        #[command(flatten)]
+        db: Db,
+        /// Archive écrite par `partinnov backup`.
+        #[arg(long = "in")]
+        input: PathBuf,
+    },
     /// Sorties d'emploi : classement selon les catégories officielles.
     Outcome {
         #[command(subcommand)]
@@ -401,6 +417,54 @@ async fn run(command: Command) -> Result<()> {
                     )
                 }
             }
+        }
+        Command::Backup { db, out } => {
+            let store = db.open().await?;
+            // Written next to the target and renamed at the end: an interrupted backup
+            // never leaves a truncated archive under the expected name.
+            let partial = out.with_extension("partiel");
+            let file = std::fs::File::create(&partial)
+                .with_context(|| format!("impossible d'écrire {}", partial.display()))?;
+            let mut writer = std::io::BufWriter::new(file);
+            let summary = match store.backup(&mut writer).await {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&partial);
+                    return Err(e).context("sauvegarde interrompue");
+                }
+            };
+            drop(writer);
+            std::fs::rename(&partial, &out)
+                .with_context(|| format!("impossible de créer {}", out.display()))?;
+            println!(
+                "sauvegarde écrite : {} ({} tables, {} lignes)",
+                out.display(),
+                summary.tables,
+                summary.rows
+            );
+            Ok(())
+        }
+        Command::Restore { db, input } => {
+            let file = std::fs::File::open(&input)
+                .with_context(|| format!("impossible de lire {}", input.display()))?;
+            let store = db.open().await?;
+            let summary = store.restore(std::io::BufReader::new(file)).await.map_err(|e| match e {
+                partinnov_store::backup::RestoreError::NotEmpty { table } => {
+                    anyhow::anyhow!("la base cible n'est pas vide (table {table}) : restaurez dans une base neuve")
+                }
+                partinnov_store::backup::RestoreError::Malformed { line, problem } => {
+                    anyhow::anyhow!("archive illisible à la ligne {line} : {problem} ; rien n'a été restauré")
+                }
+                partinnov_store::backup::RestoreError::TooNew { found, supported } => anyhow::anyhow!(
+                    "archive d'une version plus récente (schéma {found}, ce programme connaît {supported}) : mettez Part'Innov à jour"
+                ),
+                other => anyhow::Error::new(other).context("restauration annulée, rien n'a été écrit"),
+            })?;
+            println!(
+                "restauration terminée : {} tables, {} lignes",
+                summary.tables, summary.rows
+            );
+            Ok(())
         }
         Command::Gen { db, scale } => {
             if scale == 0 {

@@ -138,6 +138,14 @@ impl Store {
     }
 }
 
+/// The current time at microsecond precision: PostgreSQL keeps microseconds, so every
+/// timestamp is cut there on both backends and a backup restored elsewhere is identical.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{DurationRound, TimeDelta};
+    let t = chrono::Utc::now();
+    t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t)
+}
+
 /// Builds a statement from SQL with `$n` placeholders (accepted by both backends).
 pub(crate) fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(backend, sql, values)

@@ -8,6 +8,7 @@
 //! Knows nothing of HTTP.
 
 pub mod audit;
+pub mod backup;
 mod db;
 mod dialect;
 pub mod error;
