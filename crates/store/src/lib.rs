@@ -15,6 +15,7 @@ pub mod error;
 pub mod loader;
 mod migrate;
 pub mod organisations;
+pub mod outcomes;
 pub mod partnerships;
 pub mod people;
 pub mod scope;

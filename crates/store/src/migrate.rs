@@ -11,11 +11,18 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "registry, workspaces, inventory, audit",
-    sql: M0001,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "registry, workspaces, inventory, audit",
+        sql: M0001,
+    },
+    Migration {
+        version: 2,
+        name: "employment outcomes",
+        sql: M0002,
+    },
+];
 
 impl Store {
     /// Applies every migration not yet recorded, each in its own transaction.
@@ -41,7 +48,7 @@ impl Store {
             db::exec(
                 &txn,
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                vec![m.version.into(), m.name.into(), chrono::Utc::now().into()],
+                vec![m.version.into(), m.name.into(), crate::db::now().into()],
             )
             .await?;
             txn.commit().await?;
@@ -310,4 +317,34 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_entity ON audit_events (entity, entity_id, id);
 CREATE INDEX audit_ws ON audit_events (workspace_id, id)
+"#;
+
+/// Version 2: what partnerships produce for people in insertion. A person is only a
+/// pseudonymous reference chosen by the structure (no name, birth date or social-security
+/// number anywhere). `category` is the official exit category computed by
+/// `domain::outcome::classify` when the row is written, kept for aggregates.
+const M0002: &str = r#"
+CREATE TABLE outcomes (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    partnership_id BIGINT NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    person_ref TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    started_on DATE,
+    ended_on DATE,
+    days INTEGER,                        -- PMSMP: days of immersion
+    hours INTEGER,                       -- mise à disposition: hours worked
+    contract TEXT,                       -- hire: contract kind (domain ExitKind code)
+    duration_days INTEGER,               -- hire: contract length, when fixed-term
+    aided BOOLEAN NOT NULL DEFAULT FALSE,
+    working_time_pct INTEGER,            -- hire: 100 = full time
+    category TEXT,                       -- hire: emploi_durable | emploi_transition | sortie_positive | autre_sortie
+    note TEXT NOT NULL DEFAULT '',
+    author_id BIGINT REFERENCES users(id),
+    created_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX outcomes_p ON outcomes (partnership_id, started_on);
+CREATE INDEX outcomes_ws ON outcomes (workspace_id, kind, started_on);
+CREATE INDEX outcomes_person ON outcomes (workspace_id, person_ref)
 "#;

@@ -285,6 +285,9 @@ pub struct OrganisationInput {
     pub website: Option<String>,
     #[serde(default)]
     pub figures: Vec<FiguresInput>,
+    /// Skipped when empty: `OrganisationView` flattens this struct beside its own `version`,
+    /// and a second `"version": null` would override it for most JSON readers.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
 
@@ -673,5 +676,121 @@ mod tests {
             (t.departement_code.as_str(), t.region_code.as_str()),
             ("01", "84")
         );
+    }
+}
+
+/// An employment outcome as sent by a client or a form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct OutcomeInput {
+    /// Pseudonymous reference of the person (letters, digits, `-`, `_`): never a name.
+    pub person_ref: String,
+    /// `mise_en_relation`, `job_dating`, `visite_entreprise`, `pmsmp`, `mise_a_disposition`, `formation` or `embauche`.
+    pub kind: String,
+    /// `yyyy-mm-dd`
+    pub started_on: Option<String>,
+    pub ended_on: Option<String>,
+    /// PMSMP: days of immersion.
+    pub days: Option<i32>,
+    /// Mise à disposition: hours worked.
+    pub hours: Option<i32>,
+    /// Hire: contract kind (`cdi`, `cdd`, `interim`, `contrat_aide`, …; see `partinnov outcome classify --help`).
+    pub contract: Option<String>,
+    /// Hire: contract length, in `duration_unit`; computed from the dates when absent.
+    pub duration: Option<i32>,
+    /// `jours` (default), `semaines` or `mois` (a month counts 30.4375 days).
+    pub duration_unit: Option<String>,
+    #[serde(default)]
+    pub aided: bool,
+    /// 1 to 100 (% of full time).
+    pub working_time_pct: Option<i32>,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl OutcomeInput {
+    pub fn to_draft(
+        &self,
+        tr: &Tr,
+    ) -> Result<partinnov_store::outcomes::OutcomeDraft, Vec<FieldError>> {
+        use partinnov_domain::{
+            event::{OutcomeKind, PersonRef, PersonRefError},
+            outcome::ExitKind,
+        };
+        let mut c = Check::new(tr);
+        let person_ref = match PersonRef::parse(&self.person_ref) {
+            Ok(p) => Some(p),
+            Err(PersonRefError::Empty) => {
+                c.fail("person_ref", "required");
+                None
+            }
+            Err(_) => {
+                c.fail("person_ref", "person_ref_not_a_code");
+                None
+            }
+        };
+        let kind = c.code::<OutcomeKind>("kind", &self.kind);
+        let started_on = c.date("started_on", self.started_on.as_deref());
+        let ended_on = c.date("ended_on", self.ended_on.as_deref());
+        if let (Some(s), Some(e)) = (started_on, ended_on)
+            && e < s
+        {
+            c.fail("ended_on", "end_before_start");
+        }
+        for (field, v) in [
+            ("days", self.days),
+            ("hours", self.hours),
+            ("duration", self.duration),
+        ] {
+            if v.is_some_and(|v| v < 0) {
+                c.fail(field, "negative");
+            }
+        }
+        let contract = c.opt_code::<ExitKind>("contract", self.contract.as_deref());
+        if kind == Some(OutcomeKind::Embauche)
+            && contract.is_none()
+            && self.contract.as_deref().is_none_or(|s| s.trim().is_empty())
+        {
+            c.fail("contract", "required");
+        }
+        let unit_days = match self
+            .duration_unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            None | Some("jours" | "days") => Some(1.0),
+            Some("semaines" | "weeks") => Some(7.0),
+            Some("mois" | "months") => Some(30.4375),
+            Some(_) => {
+                c.fail("duration_unit", "unknown_unit");
+                None
+            }
+        };
+        let duration_days = match (self.duration, unit_days) {
+            (Some(v), Some(unit)) if v >= 0 => Some((f64::from(v) * unit).round() as i32),
+            (None, _) if kind == Some(OutcomeKind::Embauche) => match (started_on, ended_on) {
+                (Some(s), Some(e)) if e >= s => i32::try_from((e - s).num_days() + 1).ok(),
+                _ => None,
+            },
+            _ => None,
+        };
+        match (person_ref, kind) {
+            (Some(person_ref), Some(kind)) if c.errors.is_empty() => {
+                Ok(partinnov_store::outcomes::OutcomeDraft {
+                    person_ref,
+                    kind,
+                    started_on,
+                    ended_on,
+                    days: self.days,
+                    hours: self.hours,
+                    contract,
+                    duration_days,
+                    aided: self.aided,
+                    working_time_pct: self.working_time_pct,
+                    note: self.note.trim().to_owned(),
+                })
+            }
+            _ => Err(c.errors),
+        }
     }
 }

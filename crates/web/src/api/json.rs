@@ -323,3 +323,54 @@ impl HistoryEntry {
         }
     }
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutcomeView {
+    pub id: i64,
+    pub version: i64,
+    pub partnership_id: i64,
+    pub person_ref: String,
+    pub kind: String,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub days: Option<i32>,
+    pub hours: Option<i32>,
+    pub contract: Option<String>,
+    pub duration_days: Option<i32>,
+    pub aided: bool,
+    pub working_time_pct: Option<i32>,
+    /// For a hire: `emploi_durable`, `emploi_transition`, `sortie_positive` or `autre_sortie`.
+    pub category: Option<String>,
+    /// Why, in French ("CDD non aidé de 6 mois ou plus → emploi durable").
+    pub reason: Option<String>,
+    pub note: String,
+}
+
+impl From<partinnov_store::outcomes::Outcome> for OutcomeView {
+    fn from(o: partinnov_store::outcomes::Outcome) -> Self {
+        let reason = o
+            .data
+            .classification()
+            .ok()
+            .flatten()
+            .map(|c| c.reason.label(partinnov_domain::lang::Lang::Fr).to_owned());
+        Self {
+            id: o.id,
+            version: o.version,
+            partnership_id: o.partnership_id,
+            person_ref: o.data.person_ref.as_str().to_owned(),
+            kind: o.data.kind.as_str().to_owned(),
+            started_on: o.data.started_on,
+            ended_on: o.data.ended_on,
+            days: o.data.days,
+            hours: o.data.hours,
+            contract: o.data.contract.map(|c| c.as_str().to_owned()),
+            duration_days: o.data.duration_days,
+            aided: o.data.aided,
+            working_time_pct: o.data.working_time_pct,
+            category: o.category.map(|c| c.as_str().to_owned()),
+            reason,
+            note: o.data.note,
+        }
+    }
+}

@@ -17,14 +17,14 @@ use partinnov_store::{
 };
 
 use super::{
-    ApiJson, HistoryEntry, InteractionView, ListOf, Params, PartnershipView, etag,
+    ApiJson, HistoryEntry, InteractionView, ListOf, OutcomeView, Params, PartnershipView, etag,
     expected_version, stale,
 };
 use crate::{
     App,
     auth::{ApiCaller, lang},
     error::{ApiError, ApiResult, FieldError, WebError},
-    forms::{Check, InteractionInput, PartnershipInput},
+    forms::{Check, InteractionInput, OutcomeInput, PartnershipInput},
     i18n::Tr,
 };
 
@@ -43,6 +43,10 @@ pub fn router() -> Router<App> {
         .route(
             "/partnerships/{id}/interactions",
             get(list_interactions).post(create_interaction),
+        )
+        .route(
+            "/partnerships/{id}/outcomes",
+            get(list_outcomes).post(create_outcome),
         )
 }
 
@@ -284,4 +288,43 @@ pub async fn create_interaction(
         .create_interaction(&scope, PartnershipId(id), &draft)
         .await?;
     Ok((StatusCode::CREATED, Json(InteractionView::from(saved))))
+}
+
+/// Employment outcomes of a partnership (people appear only by pseudonymous reference).
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/outcomes", tag = "partenariats", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<OutcomeView>), (status = 404, body = crate::error::Problem)))]
+pub async fn list_outcomes(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<OutcomeView>>> {
+    let (scope, _) = app
+        .store
+        .partnership_any(&caller, PartnershipId(id))
+        .await?;
+    let items = app.store.outcomes(&scope, PartnershipId(id)).await?;
+    Ok(Json(items.into_iter().map(Into::into).collect()))
+}
+
+/// Records an outcome; a hire is classified into the official exit categories.
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/outcomes", tag = "partenariats", params(("id" = i64, Path)), request_body = OutcomeInput,
+    responses((status = 201, body = OutcomeView), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create_outcome(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<OutcomeInput>,
+) -> ApiResult<impl IntoResponse> {
+    let tr = lang(&headers);
+    let (scope, _) = app
+        .store
+        .partnership_any(&caller, PartnershipId(id))
+        .await?;
+    let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
+    let saved = app
+        .store
+        .create_outcome(&scope, PartnershipId(id), &draft)
+        .await?;
+    Ok((StatusCode::CREATED, Json(OutcomeView::from(saved))))
 }

@@ -30,7 +30,7 @@ use crate::{
     api::{HistoryEntry, Params},
     auth::{CsrfForm, FormData, Session},
     error::{FieldError, WebError, WebResult},
-    forms::{FormInput, InteractionInput, ObjectiveInput, PartnershipInput},
+    forms::{FormInput, InteractionInput, ObjectiveInput, OutcomeInput, PartnershipInput},
     i18n::Tr,
     options,
     pages::{Chrome, Errors, render, render_with},
@@ -53,6 +53,10 @@ pub fn router() -> Router<App> {
         .route(
             "/espaces/{slug}/partenariats/{id}/interactions",
             post(add_interaction),
+        )
+        .route(
+            "/espaces/{slug}/partenariats/{id}/resultats",
+            post(add_outcome),
         )
 }
 
@@ -267,7 +271,75 @@ struct ShowPage {
     history: Vec<(String, Vec<String>)>,
     kinds: Vec<(String, String)>,
     i: InteractionInput,
+    o: OutcomeInput,
+    outcomes: Vec<OutcomeLine>,
+    outcome_kinds: Vec<(String, String)>,
+    contracts: Vec<(String, String)>,
     errors: Errors,
+}
+
+/// One employment outcome as the partnership page shows it.
+pub struct OutcomeLine {
+    pub person: String,
+    pub kind: String,
+    pub period: String,
+    pub detail: String,
+    pub category: String,
+    pub category_code: String,
+    pub reason: String,
+}
+
+fn outcome_line(t: &Tr, o: &partinnov_store::outcomes::Outcome) -> OutcomeLine {
+    let d = &o.data;
+    let mut detail = vec![];
+    if let Some(days) = d.days {
+        detail.push(t.f("outcome.n_days", &[("n", &days.to_string())]));
+    }
+    if let Some(hours) = d.hours {
+        detail.push(t.f("outcome.n_hours", &[("n", &t.int(&i64::from(hours)))]));
+    }
+    if let Some(contract) = d.contract {
+        let mut c = contract.label(t.lang).to_owned();
+        if let Some(days) = d.duration_days {
+            c.push_str(&format!(
+                " · {}",
+                t.f("outcome.n_days", &[("n", &days.to_string())])
+            ));
+        }
+        if d.aided {
+            c.push_str(&format!(" · {}", t.t("outcome.aided")));
+        }
+        detail.push(c);
+    }
+    if !d.note.is_empty() {
+        detail.push(d.note.clone());
+    }
+    let classification = d.classification().ok().flatten();
+    OutcomeLine {
+        person: d.person_ref.as_str().to_owned(),
+        kind: d.kind.label(t.lang).to_owned(),
+        period: match (d.started_on, d.ended_on) {
+            (Some(s), Some(e)) if s != e => t.f(
+                "period.from_to",
+                &[("from", &t.date(&s)), ("to", &t.date(&e))],
+            ),
+            (Some(s), _) => t.date(&s),
+            (None, Some(e)) => t.date(&e),
+            (None, None) => String::new(),
+        },
+        detail: detail.join(" — "),
+        category: o
+            .category
+            .map(|c| c.label(t.lang).to_owned())
+            .unwrap_or_default(),
+        category_code: o
+            .category
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default(),
+        reason: classification
+            .map(|c| c.reason.label(t.lang).to_owned())
+            .unwrap_or_default(),
+    }
 }
 
 fn period(t: &Tr, f: &partinnov_store::partnerships::FormPeriod) -> String {
@@ -288,10 +360,18 @@ async fn show_page(
     scope: &WorkspaceScope,
     id: PartnershipId,
     i: InteractionInput,
+    o: OutcomeInput,
     errors: &[FieldError],
 ) -> WebResult<Response> {
     let t = s.t;
     let p = app.store.partnership(scope, id).await?;
+    let outcomes = app
+        .store
+        .outcomes(scope, id)
+        .await?
+        .iter()
+        .map(|o| outcome_line(&t, o))
+        .collect();
     let events = app.store.interactions(scope, id).await?;
     let history = app.store.partnership_history(scope, id).await?;
     let today = Utc::now().date_naive();
@@ -374,6 +454,10 @@ async fn show_page(
             .collect(),
         kinds: options!(InteractionKind, t.lang),
         i,
+        o,
+        outcomes,
+        outcome_kinds: options!(partinnov_domain::event::OutcomeKind, t.lang),
+        contracts: options!(partinnov_domain::outcome::ExitKind, t.lang),
         errors: Errors::from(errors),
         base,
         c: Chrome::new(&app.store, s, Some(scope), p.data.title.clone()).await?,
@@ -397,7 +481,16 @@ async fn show(
         occurred_on: Utc::now().date_naive().to_string(),
         ..Default::default()
     };
-    show_page(&app, &s, &scope, PartnershipId(id), blank, &[]).await
+    show_page(
+        &app,
+        &s,
+        &scope,
+        PartnershipId(id),
+        blank,
+        blank_outcome(),
+        &[],
+    )
+    .await
 }
 
 async fn add_interaction(
@@ -422,7 +515,95 @@ async fn add_interaction(
                     .into_response(),
             )
         }
-        Err(errors) => show_page(&app, &s, &scope, PartnershipId(id), input, &errors).await,
+        Err(errors) => {
+            show_page(
+                &app,
+                &s,
+                &scope,
+                PartnershipId(id),
+                input,
+                blank_outcome(),
+                &errors,
+            )
+            .await
+        }
+    }
+}
+
+fn blank_outcome() -> OutcomeInput {
+    OutcomeInput {
+        kind: "pmsmp".into(),
+        duration_unit: Some("mois".into()),
+        ..Default::default()
+    }
+}
+
+fn blank_interaction() -> InteractionInput {
+    InteractionInput {
+        kind: "reunion".into(),
+        occurred_on: Utc::now().date_naive().to_string(),
+        ..Default::default()
+    }
+}
+
+async fn add_outcome(
+    State(app): State<App>,
+    Path((slug, id)): Path<(String, i64)>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let num = |k: &str| form.get(k).parse::<i32>().ok();
+    let input = OutcomeInput {
+        person_ref: form.get("person_ref").to_owned(),
+        kind: form.get("outcome_kind").to_owned(),
+        started_on: form.opt("started_on"),
+        ended_on: form.opt("ended_on"),
+        days: num("days"),
+        hours: num("hours"),
+        contract: form.opt("contract"),
+        duration: num("duration"),
+        duration_unit: form.opt("duration_unit"),
+        aided: form.checked("aided"),
+        working_time_pct: num("working_time_pct"),
+        note: form.get("outcome_note").to_owned(),
+    };
+    // Numbers typed as words are refused, not silently dropped.
+    let mut errors: Vec<FieldError> = ["days", "hours", "duration", "working_time_pct"]
+        .into_iter()
+        .filter(|k| !form.get(k).is_empty() && num(k).is_none())
+        .map(|k| FieldError::new(&s.t, k, "invalid_number"))
+        .collect();
+    let result = match input.to_draft(&s.t) {
+        Ok(draft) if errors.is_empty() => app
+            .store
+            .create_outcome(&scope, PartnershipId(id), &draft)
+            .await
+            .map_err(WebError::from),
+        Ok(_) => Err(WebError::Invalid(vec![])),
+        Err(more) => Err(WebError::Invalid(more)),
+    };
+    match result {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/espaces/{slug}/partenariats/{id}#resultats")).into_response(),
+        ),
+        Err(WebError::Invalid(more)) => {
+            errors.extend(more);
+            // The outcome form's fields are shown under their own names, apart from the timeline's.
+            for e in &mut errors {
+                e.field = format!("outcome.{}", e.field);
+            }
+            show_page(
+                &app,
+                &s,
+                &scope,
+                PartnershipId(id),
+                blank_interaction(),
+                input,
+                &errors,
+            )
+            .await
+        }
+        Err(e) => Err(e),
     }
 }
 
