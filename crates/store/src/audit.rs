@@ -65,7 +65,7 @@ pub(crate) async fn record<T: Serialize>(c: &impl ConnectionTrait, r: Record<'_,
             r.action.as_str().into(),
             to_json(r.before).into(),
             to_json(r.after).into(),
-            Utc::now().into(),
+            crate::db::now().into(),
         ],
     )
     .await?;

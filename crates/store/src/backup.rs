@@ -33,9 +33,12 @@ enum Ty {
 }
 use Ty::*;
 
+/// A table's columns with their types.
+type Columns = &'static [(&'static str, Ty)];
+
 /// Every table kept, parents before children, with its columns. A migration that adds a
 /// table or a column adds it here too (the round-trip tests fail otherwise).
-const TABLES: &[(&str, &[(&str, Ty)])] = &[
+const TABLES: &[(&str, Columns)] = &[
     (
         "users",
         &[
@@ -379,7 +382,7 @@ impl Store {
             return Err(RestoreError::TooNew { found, supported });
         }
         let txn = self.write().await?;
-        let mut current: Option<(&'static str, &'static [(&'static str, Ty)], String)> = None;
+        let mut current: Option<(&'static str, Columns, String)> = None;
         let mut summary = Summary::default();
         for (n, line) in lines {
             let line = line?;

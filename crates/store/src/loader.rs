@@ -35,7 +35,7 @@ impl Loader {
             &self.txn,
             "INSERT INTO memberships (user_id, workspace_id, role, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id, workspace_id) DO UPDATE SET role = excluded.role",
-            vec![user.0.into(), ws.0.into(), role.as_str().into(), chrono::Utc::now().into()],
+            vec![user.0.into(), ws.0.into(), role.as_str().into(), crate::db::now().into()],
         )
         .await?;
         Ok(())

@@ -419,7 +419,7 @@ impl Store {
             });
         }
         let mut vals = values(d);
-        vals.extend([Utc::now().into(), id.0.into(), version.into()]);
+        vals.extend([crate::db::now().into(), id.0.into(), version.into()]);
         let n = db::exec(
             &txn,
             "UPDATE organisations SET name = $1, name_folded = $2, siren = $3, siret = $4, legal_form = $5, ess = $6, naf = $7, \
@@ -430,8 +430,14 @@ impl Store {
         )
         .await?;
         if n == 0 {
+            // Changed by a concurrent writer after our read: report its version now.
             return Err(StoreError::Conflict {
-                current: before.version,
+                current: db::scalar(
+                    &txn,
+                    "SELECT version FROM organisations WHERE id = $1",
+                    vec![id.0.into()],
+                )
+                .await?,
             });
         }
         write_children(&txn, id.0, d).await?;
@@ -517,7 +523,7 @@ pub(crate) async fn insert_organisation(
             existing_id: Some(existing),
         });
     }
-    let now = Utc::now();
+    let now = crate::db::now();
     let mut vals = values(d);
     vals.extend([now.into(), now.into()]);
     let id = match db::insert_id(

@@ -168,7 +168,7 @@ pub struct PartnershipQuery {
     pub form: Option<Form>,
     pub status: Option<PartnershipStatus>,
     pub partner_kind: Option<partinnov_domain::kind::StructureKind>,
-    /// A département code, or a région code prefixed with `r` (`r84`).
+    /// A partner's département code (régions have their own field, `region`).
     pub departement: Option<String>,
     pub region: Option<String>,
     pub holder: Option<UserId>,
@@ -206,7 +206,7 @@ const COLUMNS: &str = "p.id, p.workspace_id, w.slug AS workspace_slug, p.version
      p.potential, p.means, p.governance, p.notes, p.last_interaction_on, p.dormant_on, p.created_at, p.updated_at, p.deleted_at";
 
 pub(crate) fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    crate::db::now().date_naive()
 }
 
 /// The day a partnership whose last activity was `activity` becomes dormant.
@@ -378,11 +378,12 @@ async fn load_many(c: &impl ConnectionTrait, rows: Vec<Row>) -> Result<Vec<Partn
         ended_on: Option<NaiveDate>,
         note: String,
     }
+    // Undated forms last on both backends: SQLite sorts NULL first, PostgreSQL last.
     let forms: Vec<F> = db::all(
         c,
         &format!(
             "SELECT partnership_id, form, started_on, ended_on, note FROM partnership_forms WHERE partnership_id IN ({marks}) \
-             ORDER BY started_on, id"
+             ORDER BY started_on IS NULL, started_on, id"
         ),
         ids.clone(),
     )
@@ -662,7 +663,7 @@ pub(crate) async fn insert_partnership(
     created_on: NaiveDate,
 ) -> Result<PartnershipId> {
     validate(d)?;
-    let now = Utc::now();
+    let now = crate::db::now();
     let mut vals = base_values(d);
     vals.extend([
         ws.0.into(),
@@ -771,7 +772,7 @@ impl Store {
         }
         let mut vals = base_values(d);
         vals.extend([
-            Utc::now().into(),
+            crate::db::now().into(),
             id.0.into(),
             scope.workspace_id.0.into(),
             version.into(),
@@ -785,8 +786,10 @@ impl Store {
         )
         .await?;
         if n == 0 {
+            // Changed by a concurrent writer after our read (PostgreSQL lets both read):
+            // report the version it is at now, not the one we read.
             return Err(StoreError::Conflict {
-                current: before.version,
+                current: current_version(&txn, scope, id).await?,
             });
         }
         write_children(&txn, scope.workspace_id, id.0, d).await?;
@@ -825,12 +828,24 @@ impl Store {
                 current: before.version,
             });
         }
-        db::exec(
+        // Only the row as read: a concurrent update must not be deleted unseen.
+        let n = db::exec(
             &txn,
-            "UPDATE partnerships SET deleted_at = $1, version = version + 1 WHERE id = $2 AND workspace_id = $3",
-            vec![Utc::now().into(), id.0.into(), scope.workspace_id.0.into()],
+            "UPDATE partnerships SET deleted_at = $1, version = version + 1 \
+             WHERE id = $2 AND workspace_id = $3 AND version = $4 AND deleted_at IS NULL",
+            vec![
+                crate::db::now().into(),
+                id.0.into(),
+                scope.workspace_id.0.into(),
+                before.version.into(),
+            ],
         )
         .await?;
+        if n == 0 {
+            return Err(StoreError::Conflict {
+                current: current_version(&txn, scope, id).await?,
+            });
+        }
         audit::record(
             &txn,
             Record {
@@ -860,7 +875,7 @@ impl Store {
         db::exec(
             &txn,
             "UPDATE partnerships SET deleted_at = NULL, version = version + 1, updated_at = $1 WHERE id = $2 AND workspace_id = $3",
-            vec![Utc::now().into(), id.0.into(), scope.workspace_id.0.into()],
+            vec![crate::db::now().into(), id.0.into(), scope.workspace_id.0.into()],
         )
         .await?;
         audit::record(
@@ -914,6 +929,20 @@ impl Store {
         }
         audit::history(&self.db, "partnership", id.0).await
     }
+}
+
+/// The version a partnership of the scope's workspace is at now.
+async fn current_version(
+    c: &impl ConnectionTrait,
+    scope: &WorkspaceScope,
+    id: PartnershipId,
+) -> Result<i64> {
+    db::scalar(
+        c,
+        "SELECT version FROM partnerships WHERE id = $1 AND workspace_id = $2",
+        vec![id.0.into(), scope.workspace_id.0.into()],
+    )
+    .await
 }
 
 #[derive(FromQueryResult)]

@@ -180,7 +180,7 @@ pub(crate) async fn insert_interaction(
             author.map(|a| a.0).into(),
             d.participants.trim().into(),
             d.note.trim().into(),
-            Utc::now().into(),
+            crate::db::now().into(),
             partnership.0.into(),
         ],
     )
@@ -213,7 +213,7 @@ pub(crate) async fn insert_contact(
     d: &ContactDraft,
 ) -> Result<ContactId> {
     validate_contact(d)?;
-    let now = Utc::now();
+    let now = crate::db::now();
     let id = db::insert_id(
         c,
         "INSERT INTO contacts (workspace_id, organisation_id, name, name_folded, job_title, email, phone, notes, created_at, updated_at) \
@@ -405,7 +405,7 @@ impl Store {
                 d.email.trim().into(),
                 d.phone.trim().into(),
                 d.notes.trim().into(),
-                Utc::now().into(),
+                crate::db::now().into(),
                 id.0.into(),
                 scope.workspace_id.0.into(),
                 version.into(),
@@ -413,8 +413,14 @@ impl Store {
         )
         .await?;
         if n == 0 {
+            // Stale, or changed by a concurrent writer after our read: report its version now.
             return Err(StoreError::Conflict {
-                current: before.version,
+                current: db::scalar(
+                    &txn,
+                    "SELECT version FROM contacts WHERE id = $1 AND workspace_id = $2",
+                    vec![id.0.into(), scope.workspace_id.0.into()],
+                )
+                .await?,
             });
         }
         audit::record(

@@ -115,7 +115,7 @@ impl Store {
         let result = db::insert_id(
             &self.db,
             "INSERT INTO users (email, name, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            vec![email.into(), new.name.trim().into(), hash.into(), new.is_admin.into(), Utc::now().into()],
+            vec![email.into(), new.name.trim().into(), hash.into(), new.is_admin.into(), crate::db::now().into()],
         )
         .await;
         match result {
@@ -176,7 +176,7 @@ impl Store {
         password: &str,
     ) -> Result<std::result::Result<User, SignInError>> {
         let email = normalise_email(email);
-        let since = Utc::now() - THROTTLE_WINDOW;
+        let since = crate::db::now() - THROTTLE_WINDOW;
         let failures = db::scalar(
             &self.db,
             "SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2",
@@ -218,7 +218,7 @@ impl Store {
         db::exec(
             &self.db,
             "INSERT INTO login_failures (email, at) VALUES ($1, $2)",
-            vec![email.into(), Utc::now().into()],
+            vec![email.into(), crate::db::now().into()],
         )
         .await?;
         Ok(Err(SignInError::BadCredentials))
@@ -227,7 +227,7 @@ impl Store {
     pub async fn create_session(&self, user: UserId) -> Result<NewSession> {
         let secret = random_secret();
         let csrf_token = random_secret();
-        let now = Utc::now();
+        let now = crate::db::now();
         let expires_at = now + SESSION_TTL;
         db::exec(
             &self.db,
@@ -261,7 +261,7 @@ impl Store {
             &self.db,
             "SELECT s.user_id, s.csrf_token, u.email, u.name, u.is_admin FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id_hash = $1 AND s.expires_at > $2",
-            vec![sha256_hex(secret).into(), Utc::now().into()],
+            vec![sha256_hex(secret).into(), crate::db::now().into()],
         )
         .await?;
         Ok(row.map(|r| {
@@ -306,7 +306,7 @@ impl Store {
                 sha256_hex(&secret).into(),
                 workspace.map(|w| w.0).into(),
                 read_only.into(),
-                Utc::now().into(),
+                crate::db::now().into(),
             ],
         )
         .await?;
@@ -336,7 +336,7 @@ impl Store {
         db::exec(
             &self.db,
             "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
-            vec![Utc::now().into(), r.id.into()],
+            vec![crate::db::now().into(), r.id.into()],
         )
         .await?;
         Ok(Some(Caller {
@@ -364,7 +364,7 @@ impl Store {
         let n = db::exec(
             &self.db,
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
-            vec![Utc::now().into(), token.0.into(), user.0.into()],
+            vec![crate::db::now().into(), token.0.into(), user.0.into()],
         )
         .await?;
         if n == 0 {

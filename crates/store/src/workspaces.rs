@@ -75,7 +75,7 @@ impl Store {
             });
         }
         let txn = self.write().await?;
-        let now = Utc::now();
+        let now = crate::db::now();
         let id = match db::insert_id(
             &txn,
             "INSERT INTO workspaces (slug, name, organisation_id, dormant_months, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -161,7 +161,7 @@ impl Store {
             &self.db,
             "INSERT INTO memberships (user_id, workspace_id, role, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id, workspace_id) DO UPDATE SET role = excluded.role",
-            vec![user.0.into(), scope.workspace_id.0.into(), role.as_str().into(), Utc::now().into()],
+            vec![user.0.into(), scope.workspace_id.0.into(), role.as_str().into(), crate::db::now().into()],
         )
         .await?;
         Ok(())
@@ -178,7 +178,7 @@ impl Store {
             &self.db,
             "INSERT INTO memberships (user_id, workspace_id, role, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id, workspace_id) DO UPDATE SET role = excluded.role",
-            vec![user.0.into(), workspace.0.into(), role.as_str().into(), Utc::now().into()],
+            vec![user.0.into(), workspace.0.into(), role.as_str().into(), crate::db::now().into()],
         )
         .await?;
         Ok(())

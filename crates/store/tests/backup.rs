@@ -1,3 +1,4 @@
+#![cfg(feature = "testing")]
 //! Moving up: a structure that started on SQLite moves to PostgreSQL (and back) with a
 //! backup and a restore, and nothing is lost.
 
