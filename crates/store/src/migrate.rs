@@ -22,6 +22,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "employment outcomes",
         sql: M0002,
     },
+    Migration {
+        version: 3,
+        name: "invitations",
+        sql: M0003,
+    },
 ];
 
 impl Store {
@@ -347,4 +352,21 @@ CREATE TABLE outcomes (
 CREATE INDEX outcomes_p ON outcomes (partnership_id, started_on);
 CREATE INDEX outcomes_ws ON outcomes (workspace_id, kind, started_on);
 CREATE INDEX outcomes_person ON outcomes (workspace_id, person_ref)
+"#;
+
+/// Version 3: invitations by link. The link carries a random secret; only its SHA-256 is
+/// stored. An invitation is used once and expires.
+const M0003: &str = r#"
+CREATE TABLE invitations (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    created_by BIGINT REFERENCES users(id),
+    created_at {ts} NOT NULL,
+    expires_at {ts} NOT NULL,
+    accepted_by BIGINT REFERENCES users(id),
+    accepted_at {ts}
+);
+CREATE INDEX invitations_ws ON invitations (workspace_id, expires_at)
 "#;

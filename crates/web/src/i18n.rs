@@ -146,6 +146,7 @@ mod tests {
             include_str!("../templates/error.html"),
             include_str!("../templates/contacts.html"),
             include_str!("../templates/settings.html"),
+            include_str!("../templates/invitation.html"),
         ];
         let mut missing = vec![];
         for src in sources {

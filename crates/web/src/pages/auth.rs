@@ -31,15 +31,38 @@ struct LoginPage {
     t: Tr,
     email: String,
     error: String,
+    /// Where to go after signing in (a path of this site only).
+    next: String,
 }
 
-async fn login_page(headers: HeaderMap) -> Response {
+/// Keeps only a local path, so a crafted link cannot send people elsewhere.
+fn safe_next(candidate: &str) -> String {
+    if candidate.starts_with('/') && !candidate.starts_with("//") && !candidate.contains('\\') {
+        candidate.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+async fn login_page(
+    headers: HeaderMap,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
+    let pairs: Vec<(String, String)> = raw
+        .as_deref()
+        .map(|r| serde_urlencoded::from_str(r).unwrap_or_default())
+        .unwrap_or_default();
+    let next = pairs
+        .iter()
+        .find(|(k, _)| k == "suite")
+        .map_or_else(|| "/".to_owned(), |(_, v)| safe_next(v));
     render_with(
         StatusCode::OK,
         &LoginPage {
             t: lang(&headers),
             email: String::new(),
             error: String::new(),
+            next,
         },
     )
 }
@@ -68,7 +91,11 @@ async fn login(
                 SESSION_TTL.num_seconds(),
             );
             tracing::info!(user = user.id, "signed in");
-            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+            Ok((
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(&safe_next(form.get("suite"))),
+            )
+                .into_response())
         }
         Err(reason) => {
             let (status, key) = match reason {
@@ -82,6 +109,7 @@ async fn login(
                     t,
                     email,
                     error: t.t(key).to_owned(),
+                    next: safe_next(form.get("suite")),
                 },
             ))
         }

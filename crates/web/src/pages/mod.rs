@@ -6,6 +6,7 @@ mod auth;
 mod contacts;
 pub mod history;
 mod home;
+mod invitations;
 mod organisations;
 mod partnerships;
 mod settings;
@@ -34,6 +35,7 @@ pub fn router() -> Router<App> {
         .merge(organisations::router())
         .merge(contacts::router())
         .merge(settings::router())
+        .merge(invitations::router())
 }
 
 /// What the layout needs on every page.

@@ -22,6 +22,8 @@ pub fn router() -> Router<App> {
     Router::new()
         .route("/espaces/{slug}/parametres", get(show).post(save))
         .route("/espaces", post(create))
+        .route("/espaces/{slug}/membres/{user}", post(change_member))
+        .route("/espaces/{slug}/invitations", post(invite))
 }
 
 #[derive(Template)]
@@ -32,9 +34,20 @@ struct SettingsPage {
     dormant_months: String,
     version: i64,
     is_owner: bool,
-    /// name, e-mail, role label
-    members: Vec<(String, String, String)>,
+    members: Vec<MemberLine>,
+    roles: Vec<(String, String)>,
+    invitations: Vec<(String, String, String)>,
+    /// The link just created, shown once.
+    new_link: String,
     errors: Errors,
+}
+
+pub struct MemberLine {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub role_label: String,
 }
 
 async fn page(
@@ -45,6 +58,18 @@ async fn page(
     months: Option<String>,
     errors: &[FieldError],
 ) -> WebResult<SettingsPage> {
+    page_with_link(app, s, slug, name, months, errors, String::new()).await
+}
+
+async fn page_with_link(
+    app: &App,
+    s: &Session,
+    slug: &str,
+    name: Option<String>,
+    months: Option<String>,
+    errors: &[FieldError],
+    new_link: String,
+) -> WebResult<SettingsPage> {
     let scope = app.store.scope(&s.caller, slug).await?;
     let ws = app.store.workspace(&scope).await?;
     let members = app
@@ -52,14 +77,44 @@ async fn page(
         .members(&scope)
         .await?
         .into_iter()
-        .map(|m| {
-            (
-                m.name,
-                m.email,
-                s.t.t(&format!("role.{}", m.role)).to_owned(),
-            )
+        .map(|m| MemberLine {
+            id: m.user_id,
+            role_label: s.t.t(&format!("role.{}", m.role)).to_owned(),
+            name: m.name,
+            email: m.email,
+            role: m.role,
         })
         .collect();
+    let is_owner = scope.role == partinnov_store::Role::Owner;
+    let invitations = if is_owner {
+        app.store
+            .invitations(&scope)
+            .await?
+            .into_iter()
+            .map(|i| {
+                let state = match i.accepted_at {
+                    Some(at) => s.t.f(
+                        "invitation.used_on",
+                        &[("date", &s.t.date(&at.date_naive()))],
+                    ),
+                    None if i.expires_at < chrono::Utc::now() => {
+                        s.t.t("invitation.expired").to_owned()
+                    }
+                    None => s.t.f(
+                        "invitation.valid_until",
+                        &[("date", &s.t.date(&i.expires_at.date_naive()))],
+                    ),
+                };
+                (
+                    s.t.t(&format!("role.{}", i.role)).to_owned(),
+                    s.t.date(&i.created_at.date_naive()),
+                    state,
+                )
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     Ok(SettingsPage {
         c: Chrome::new(&app.store, s, Some(&scope), s.t.t("settings.title")).await?,
         name: name.unwrap_or(ws.name),
@@ -67,8 +122,74 @@ async fn page(
         version: ws.version,
         is_owner: scope.role == partinnov_store::Role::Owner,
         members,
+        roles: partinnov_store::Role::ALL
+            .iter()
+            .map(|r| {
+                (
+                    r.as_str().to_owned(),
+                    s.t.t(&format!("role.{}", r.as_str())).to_owned(),
+                )
+            })
+            .collect(),
+        invitations,
+        new_link,
         errors: Errors::from(errors),
     })
+}
+
+/// Changes a member's role, or removes them (`role` = `remove`). Owners only.
+async fn change_member(
+    State(app): State<App>,
+    Path((slug, user)): Path<(String, i64)>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let role = match form.get("role") {
+        "remove" => None,
+        r => Some(
+            r.parse::<partinnov_store::Role>()
+                .map_err(|_| WebError::BadRequest(s.t.error("unknown_code")))?,
+        ),
+    };
+    match app
+        .store
+        .change_member(&scope, partinnov_store::UserId(user), role)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/espaces/{slug}/parametres")).into_response()),
+        Err(StoreError::Invalid {
+            code: "last_owner", ..
+        }) => {
+            let errors = vec![FieldError::new(&s.t, "members", "last_owner")];
+            let p = page(&app, &s, &slug, None, None, &errors).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &p))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Creates an invitation link with a role; shown once on the settings page.
+async fn invite(
+    State(app): State<App>,
+    headers: axum::http::HeaderMap,
+    Path(slug): Path<String>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let role: partinnov_store::Role = form
+        .get("role")
+        .parse()
+        .map_err(|_| WebError::BadRequest(s.t.error("unknown_code")))?;
+    let secret = app.store.invite(&scope, role).await?;
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if app.secure_cookies { "https" } else { "http" };
+    let link = format!("{scheme}://{host}/invitation/{secret}");
+    Ok(render(
+        &page_with_link(&app, &s, &slug, None, None, &[], link).await?,
+    ))
 }
 
 async fn show(State(app): State<App>, s: Session, Path(slug): Path<String>) -> WebResult<Response> {
