@@ -147,6 +147,7 @@ mod tests {
             include_str!("../templates/contacts.html"),
             include_str!("../templates/settings.html"),
             include_str!("../templates/invitation.html"),
+            include_str!("../templates/account.html"),
         ];
         let mut missing = vec![];
         for src in sources {

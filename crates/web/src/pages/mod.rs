@@ -2,6 +2,7 @@
 //! user, CSRF token, workspace switcher) and view data already formatted for display, so
 //! templates hold no logic beyond loops and conditions.
 
+mod account;
 mod auth;
 mod contacts;
 pub mod history;
@@ -36,6 +37,7 @@ pub fn router() -> Router<App> {
         .merge(contacts::router())
         .merge(settings::router())
         .merge(invitations::router())
+        .merge(account::router())
 }
 
 /// What the layout needs on every page.
