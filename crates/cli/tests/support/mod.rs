@@ -67,8 +67,8 @@ pub struct Server {
     pub base: String,
     /// Every stdout line read up to the last expected one.
     pub lines: Vec<String>,
-    /// Owned so the directory outlives the process.
-    _scratch: Scratch,
+    /// Owned so the directory outlives the process (taken back by [`Server::crash`]).
+    scratch: Option<Scratch>,
 }
 
 impl Server {
@@ -127,7 +127,7 @@ impl Server {
             child,
             base: String::new(),
             lines: vec![],
-            _scratch: scratch,
+            scratch: Some(scratch),
         };
         let deadline = Instant::now() + STARTUP;
         loop {
@@ -201,6 +201,16 @@ impl Server {
         let rest = self.line("  connexion    : ").expect("login line");
         let (email, password) = rest.split_once(" / ").expect("EMAIL / PASSWORD");
         (email.trim().to_owned(), password.trim().to_owned())
+    }
+}
+
+impl Server {
+    /// Kills the process with SIGKILL, as a power cut of the process would, and hands
+    /// back its directory so the same database can be served again.
+    pub fn crash(mut self) -> Scratch {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.scratch.take().expect("scratch present until crash")
     }
 }
 
