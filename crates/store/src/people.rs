@@ -553,3 +553,87 @@ impl Store {
         })
     }
 }
+
+/// Everything the platform holds about one contact, for a subject-access request.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactExport {
+    pub contact: Contact,
+    /// Timeline entries whose participants or note mention the contact's name.
+    pub mentioned_in: Vec<Interaction>,
+    /// The audit trail of the contact record (who created or changed it, and when).
+    pub history: Vec<crate::audit::AuditEvent>,
+}
+
+impl Store {
+    pub async fn export_contact(
+        &self,
+        scope: &WorkspaceScope,
+        id: ContactId,
+    ) -> Result<ContactExport> {
+        let contact = self.contact(scope, id).await?;
+        // Matched on folded text in Rust: SQL LOWER() differs between backends on accents.
+        let name = fold(&contact.name);
+        let rows: Vec<InteractionRow> = db::all(
+            &self.db,
+            &format!("{INTERACTION_SELECT} WHERE i.workspace_id = $1 AND (i.participants <> '' OR i.note <> '') ORDER BY i.occurred_on, i.id"),
+            vec![scope.workspace_id.0.into()],
+        )
+        .await?;
+        let rows: Vec<InteractionRow> = rows
+            .into_iter()
+            .filter(|r| fold(&r.participants).contains(&name) || fold(&r.note).contains(&name))
+            .collect();
+        let history = crate::audit::history(&self.db, "contact", id.0).await?;
+        Ok(ContactExport {
+            contact,
+            mentioned_in: rows
+                .into_iter()
+                .map(Interaction::try_from)
+                .collect::<Result<_>>()?,
+            history,
+        })
+    }
+
+    /// Replaces a contact's identity with a neutral label and blanks its details and
+    /// their audit trail; the row stays, so whatever pointed to it still does.
+    pub async fn anonymise_contact(
+        &self,
+        scope: &WorkspaceScope,
+        id: ContactId,
+    ) -> Result<Contact> {
+        scope.require_write()?;
+        let txn = self.write().await?;
+        let label = format!("Contact anonymisé n° {}", id.0);
+        let n = db::exec(
+            &txn,
+            "UPDATE contacts SET name = $1, name_folded = $2, job_title = '', email = '', phone = '', notes = '', updated_at = $3, \
+             version = version + 1 WHERE id = $4 AND workspace_id = $5",
+            vec![label.clone().into(), fold(&label).into(), crate::db::now().into(), id.0.into(), scope.workspace_id.0.into()],
+        )
+        .await?;
+        if n == 0 {
+            return Err(StoreError::not_found("contact"));
+        }
+        db::exec(
+            &txn,
+            "UPDATE audit_events SET before_json = NULL, after_json = NULL WHERE entity = 'contact' AND entity_id = $1 AND workspace_id = $2",
+            vec![id.0.into(), scope.workspace_id.0.into()],
+        )
+        .await?;
+        audit::record::<ContactDraft>(
+            &txn,
+            Record {
+                workspace: Some(scope.workspace_id),
+                user: Some(scope.user_id),
+                entity: "contact",
+                entity_id: id.0,
+                action: Action::Update,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        self.contact(scope, id).await
+    }
+}

@@ -789,6 +789,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/workspaces/{slug}/contacts"),
     ("put", "/api/v1/workspaces/{slug}/contacts/{id}"),
     ("delete", "/api/v1/workspaces/{slug}/contacts/{id}"),
+    ("get", "/api/v1/workspaces/{slug}/contacts/{id}/export"),
+    ("post", "/api/v1/workspaces/{slug}/contacts/{id}/anonymise"),
     ("get", "/api/v1/organisations"),
     ("post", "/api/v1/organisations"),
     ("get", "/api/v1/organisations/{id}"),

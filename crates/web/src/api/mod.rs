@@ -44,7 +44,7 @@ pub fn router() -> Router<App> {
     info(title = "Part'Innov API", description = "Inventaire, qualification et suivi des partenariats des structures d'insertion. Authentification : `Authorization: Bearer <jeton>` (`partinnov token create`)."),
     paths(
         workspaces::list_workspaces, workspaces::typology, workspaces::communes,
-        workspaces::list_contacts, workspaces::create_contact, workspaces::update_contact, workspaces::delete_contact,
+        workspaces::list_contacts, workspaces::create_contact, workspaces::update_contact, workspaces::delete_contact, workspaces::export_contact, workspaces::anonymise_contact,
         organisations::list, organisations::create, organisations::get_one, organisations::update, organisations::history,
         partnerships::list_in_workspace, partnerships::create, partnerships::list_visible, partnerships::get_one,
         partnerships::update, partnerships::delete, partnerships::history, partnerships::list_interactions,

@@ -41,6 +41,14 @@ pub fn router() -> Router<App> {
             "/workspaces/{slug}/contacts/{id}",
             put(update_contact).delete(delete_contact),
         )
+        .route(
+            "/workspaces/{slug}/contacts/{id}/export",
+            get(export_contact),
+        )
+        .route(
+            "/workspaces/{slug}/contacts/{id}/anonymise",
+            axum::routing::post(anonymise_contact),
+        )
 }
 
 /// The workspaces the token may see, with the caller's role in each.
@@ -243,4 +251,36 @@ pub async fn delete_contact(
     let scope = app.store.scope(&caller, &slug).await?;
     app.store.delete_contact(&scope, ContactId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Everything held about a contact (subject-access request), as JSON.
+#[utoipa::path(get, path = "/api/v1/workspaces/{slug}/contacts/{id}/export", tag = "espaces", params(("slug" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, description = "the contact, the timeline entries that mention them, and the audit trail of the record"), (status = 404, body = crate::error::Problem)))]
+pub async fn export_contact(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path((slug, id)): Path<(String, i64)>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let scope = app.store.scope(&caller, &slug).await?;
+    let export = app.store.export_contact(&scope, ContactId(id)).await?;
+    Ok(Json(
+        serde_json::to_value(export).map_err(|e| WebError::Internal(Box::new(e)))?,
+    ))
+}
+
+/// Anonymises a contact: a neutral label replaces the name, details and their history are blanked.
+#[utoipa::path(post, path = "/api/v1/workspaces/{slug}/contacts/{id}/anonymise", tag = "espaces", params(("slug" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, body = ContactView), (status = 404, body = crate::error::Problem)))]
+pub async fn anonymise_contact(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path((slug, id)): Path<(String, i64)>,
+) -> ApiResult<Json<ContactView>> {
+    let scope = app.store.scope(&caller, &slug).await?;
+    Ok(Json(
+        app.store
+            .anonymise_contact(&scope, ContactId(id))
+            .await?
+            .into(),
+    ))
 }

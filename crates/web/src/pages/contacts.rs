@@ -24,6 +24,8 @@ pub fn router() -> Router<App> {
     Router::new()
         .route("/espaces/{slug}/contacts", get(list).post(create))
         .route("/espaces/{slug}/contacts/{id}/supprimer", post(delete))
+        .route("/espaces/{slug}/contacts/{id}/export", get(export))
+        .route("/espaces/{slug}/contacts/{id}/anonymiser", post(anonymise))
 }
 
 pub struct Line {
@@ -178,5 +180,46 @@ async fn delete(
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
     app.store.delete_contact(&scope, ContactId(id)).await?;
+    Ok(Redirect::to(&format!("/espaces/{slug}/contacts")).into_response())
+}
+
+/// The JSON of everything held about a contact, as a download.
+async fn export(
+    State(app): State<App>,
+    s: Session,
+    Path((slug, id)): Path<(String, i64)>,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let export = app.store.export_contact(&scope, ContactId(id)).await?;
+    let body = serde_json::to_string_pretty(&export)
+        .map_err(|e| crate::error::WebError::Internal(Box::new(e)))?;
+    tracing::info!(
+        user = s.caller.user_id.0,
+        contact = id,
+        "contact data exported"
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"contact-{id}.json\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn anonymise(
+    State(app): State<App>,
+    Path((slug, id)): Path<(String, i64)>,
+    CsrfForm { session: s, .. }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    app.store.anonymise_contact(&scope, ContactId(id)).await?;
     Ok(Redirect::to(&format!("/espaces/{slug}/contacts")).into_response())
 }
