@@ -69,6 +69,9 @@ pub async fn create(
     headers: HeaderMap,
     ApiJson(body): ApiJson<OrganisationInput>,
 ) -> ApiResult<impl IntoResponse> {
+    if !app.store.can_edit_registry(&caller).await? {
+        return Err(WebError::Forbidden.into());
+    }
     let draft = body.to_draft(&lang(&headers)).map_err(WebError::Invalid)?;
     let id = app.store.create_organisation(&caller, &draft).await?;
     let saved = app.store.organisation(id).await?;
@@ -99,6 +102,9 @@ pub async fn update(
     headers: HeaderMap,
     ApiJson(body): ApiJson<OrganisationInput>,
 ) -> ApiResult<impl IntoResponse> {
+    if !app.store.can_edit_registry(&caller).await? {
+        return Err(WebError::Forbidden.into());
+    }
     let tr = lang(&headers);
     let (version, if_match) = expected_version(&headers, body.version, &tr)?;
     let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;

@@ -158,6 +158,7 @@ pub async fn create(
 ) -> ApiResult<impl IntoResponse> {
     let tr = lang(&headers);
     let scope = app.store.scope(&caller, &slug).await?;
+    scope.require_write()?;
     let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
     let saved = app.store.create_partnership(&scope, &draft).await?;
     Ok((
@@ -196,6 +197,7 @@ pub async fn update(
         .store
         .partnership_any(&caller, PartnershipId(id))
         .await?;
+    scope.require_write()?;
     let (version, if_match) = expected_version(&headers, body.version, &tr)?;
     let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
     let saved = app
@@ -282,6 +284,7 @@ pub async fn create_interaction(
         .store
         .partnership_any(&caller, PartnershipId(id))
         .await?;
+    scope.require_write()?;
     let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
     let saved = app
         .store
@@ -321,6 +324,7 @@ pub async fn create_outcome(
         .store
         .partnership_any(&caller, PartnershipId(id))
         .await?;
+    scope.require_write()?;
     let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
     let saved = app
         .store

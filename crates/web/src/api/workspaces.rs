@@ -215,6 +215,7 @@ pub async fn create_contact(
     ApiJson(body): ApiJson<ContactInput>,
 ) -> ApiResult<impl IntoResponse> {
     let scope = app.store.scope(&caller, &slug).await?;
+    scope.require_write()?;
     let draft = body.to_draft(&lang(&headers)).map_err(WebError::Invalid)?;
     let saved = app.store.create_contact(&scope, &draft).await?;
     Ok((StatusCode::CREATED, Json(ContactView::from(saved))))
@@ -231,6 +232,7 @@ pub async fn update_contact(
 ) -> ApiResult<Json<ContactView>> {
     let tr = lang(&headers);
     let scope = app.store.scope(&caller, &slug).await?;
+    scope.require_write()?;
     let (version, if_match) = expected_version(&headers, body.version, &tr)?;
     let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
     let saved = app

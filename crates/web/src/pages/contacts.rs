@@ -132,6 +132,7 @@ async fn create(
     CsrfForm { session: s, form }: CsrfForm,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
+    scope.require_write()?;
     let typed = form.get("organisation").to_owned();
     let mut errors = vec![];
     let organisation_id = if typed.is_empty() {

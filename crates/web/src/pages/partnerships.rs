@@ -499,6 +499,7 @@ async fn add_interaction(
     CsrfForm { session: s, form }: CsrfForm,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
+    scope.require_write()?;
     let input = InteractionInput {
         kind: form.get("kind").to_owned(),
         occurred_on: form.get("occurred_on").to_owned(),
@@ -552,6 +553,8 @@ async fn add_outcome(
     CsrfForm { session: s, form }: CsrfForm,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
+    scope.require_write()?;
+    app.store.partnership(&scope, PartnershipId(id)).await?;
     let num = |k: &str| form.get(k).parse::<i32>().ok();
     let input = OutcomeInput {
         person_ref: form.get("person_ref").to_owned(),
@@ -976,6 +979,8 @@ async fn create(
     CsrfForm { session: s, form }: CsrfForm,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
+    // Permission before validation: a reader gets 403 whatever they typed.
+    scope.require_write()?;
     let (mut input, new_partners) = read_form(&form);
     let create_missing = form.checked("create_missing");
     let result = match draft_from(&app, &s, &mut input, &new_partners, create_missing).await {
@@ -1137,6 +1142,9 @@ async fn update(
     CsrfForm { session: s, form }: CsrfForm,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
+    // Permission and existence before validation: 403 or 404, never a form.
+    scope.require_write()?;
+    app.store.partnership(&scope, PartnershipId(id)).await?;
     let (mut input, new_partners) = read_form(&form);
     let create_missing = form.checked("create_missing");
     let version = input.version.unwrap_or(0);

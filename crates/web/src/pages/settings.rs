@@ -202,6 +202,7 @@ async fn save(
     CsrfForm { session: s, form }: CsrfForm,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
+    scope.require_owner()?;
     let name = form.get("name").to_owned();
     let months_typed = form.get("dormant_months").to_owned();
     let version: i64 = form.get("version").parse().unwrap_or(0);

@@ -1,0 +1,270 @@
+//! The permission table: every route of the HTML and JSON sides, walked by people of each
+//! role in two workspaces. An outsider gets "not found" for everything of the other
+//! workspace (never a hint that it exists) and a reader may read but not write; after
+//! the walk, the other workspace's data is unchanged.
+
+mod common;
+
+use common::*;
+use partinnov_domain::typology::Form;
+use partinnov_store::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// HTML routes of a workspace: (method, path with {slug}, {id} = a partnership, {contact}, {user}).
+const PAGES: &[(&str, &str)] = &[
+    ("GET", "/espaces/{slug}"),
+    ("GET", "/espaces/{slug}/partenariats"),
+    ("GET", "/espaces/{slug}/partenariats/nouveau"),
+    ("GET", "/espaces/{slug}/partenariats/{id}"),
+    ("GET", "/espaces/{slug}/partenariats/{id}/modifier"),
+    ("GET", "/espaces/{slug}/contacts"),
+    ("GET", "/espaces/{slug}/contacts/{contact}/export"),
+    ("GET", "/espaces/{slug}/parametres"),
+    ("POST", "/espaces/{slug}/partenariats/nouveau"),
+    ("POST", "/espaces/{slug}/partenariats/{id}/modifier"),
+    ("POST", "/espaces/{slug}/partenariats/{id}/interactions"),
+    ("POST", "/espaces/{slug}/partenariats/{id}/resultats"),
+    ("POST", "/espaces/{slug}/partenariats/{id}/restaurer"),
+    ("POST", "/espaces/{slug}/contacts"),
+    ("POST", "/espaces/{slug}/contacts/{contact}/anonymiser"),
+    ("POST", "/espaces/{slug}/parametres"),
+    ("POST", "/espaces/{slug}/membres/{user}"),
+    ("POST", "/espaces/{slug}/invitations"),
+    ("POST", "/espaces/{slug}/contacts/{contact}/supprimer"),
+    ("POST", "/espaces/{slug}/partenariats/{id}/supprimer"),
+];
+
+/// API routes of a workspace's data: (method, path).
+const API: &[(&str, &str)] = &[
+    ("GET", "/api/v1/workspaces/{slug}/partnerships"),
+    ("GET", "/api/v1/partnerships/{id}"),
+    ("GET", "/api/v1/partnerships/{id}/history"),
+    ("GET", "/api/v1/partnerships/{id}/interactions"),
+    ("GET", "/api/v1/partnerships/{id}/outcomes"),
+    ("GET", "/api/v1/workspaces/{slug}/contacts"),
+    ("GET", "/api/v1/workspaces/{slug}/contacts/{contact}/export"),
+    ("POST", "/api/v1/workspaces/{slug}/partnerships"),
+    ("PUT", "/api/v1/partnerships/{id}"),
+    ("POST", "/api/v1/partnerships/{id}/interactions"),
+    ("POST", "/api/v1/partnerships/{id}/outcomes"),
+    ("POST", "/api/v1/workspaces/{slug}/contacts"),
+    ("PUT", "/api/v1/workspaces/{slug}/contacts/{contact}"),
+    (
+        "POST",
+        "/api/v1/workspaces/{slug}/contacts/{contact}/anonymise",
+    ),
+    ("DELETE", "/api/v1/workspaces/{slug}/contacts/{contact}"),
+    ("DELETE", "/api/v1/partnerships/{id}"),
+];
+
+struct Target {
+    slug: String,
+    partnership: i64,
+    contact: i64,
+    member: i64,
+}
+
+impl Target {
+    fn path(&self, template: &str) -> String {
+        template
+            .replace("{slug}", &self.slug)
+            .replace("{id}", &self.partnership.to_string())
+            .replace("{contact}", &self.contact.to_string())
+            .replace("{user}", &self.member.to_string())
+    }
+}
+
+/// Workspace "beta" with a secretly named partnership and contact, and its owner.
+async fn beta(db: &partinnov_store::testing::TestDb, app: &TestApp) -> (Person, Target) {
+    let bruno = person(&db.store, "beta", "Bruno Beta").await;
+    let org = organisation(&db.store, "Partenaire Confidentiel", 21).await;
+    let p = partnership(
+        &db.store,
+        &bruno,
+        &draft("Projet Secret Beta", org, Form::Jvs),
+    )
+    .await;
+    let c = app
+        .post(
+            &bruno.token,
+            "/api/v1/workspaces/beta/contacts",
+            &json!({"name": "Contact Secret Beta"}),
+        )
+        .await;
+    let target = Target {
+        slug: "beta".into(),
+        partnership: p.0,
+        contact: c.json["id"].as_i64().unwrap(),
+        member: bruno.id.0,
+    };
+    (bruno, target)
+}
+
+/// What beta holds, read by its owner, to compare before and after the walk.
+async fn snapshot(app: &TestApp, owner: &Person, t: &Target) -> String {
+    let p = app
+        .get(
+            &owner.token,
+            &format!("/api/v1/partnerships/{}", t.partnership),
+        )
+        .await;
+    let c = app
+        .get(&owner.token, "/api/v1/workspaces/beta/contacts")
+        .await;
+    format!(
+        "{}|{}|{}",
+        p.json["version"], p.json["title"], c.json["items"]
+    )
+}
+
+partinnov_store::dual_test!(
+    an_outsider_gets_not_found_on_every_route_of_another_workspace,
+    |db| {
+        let app = spawn(&db.store).await;
+        let (bruno, target) = beta(&db, &app).await;
+        let before = snapshot(&app, &bruno, &target).await;
+        let alice = person(&db.store, "alpha", "Alice Alpha").await;
+        let b = app.sign_in(&alice.email).await;
+        let csrf = app.csrf(&b, "/espaces/alpha/parametres").await;
+
+        for (method, template) in PAGES {
+            let path = target.path(template);
+            let a = if *method == "GET" {
+                app.page(&b, &path).await
+            } else {
+                app.submit(
+                    &b,
+                    &path,
+                    &[("csrf", &csrf), ("title", "x"), ("role", "reader")],
+                )
+                .await
+            };
+            assert_eq!(a.status, StatusCode::NOT_FOUND, "{method} {path}");
+            assert!(
+                !a.text.contains("Secret Beta") && !a.text.contains("Espace beta"),
+                "{method} {path} leaked: {}",
+                a.text
+            );
+        }
+        // Beta's ids inside Alice's own workspace are not found either.
+        let own = Target {
+            slug: "alpha".into(),
+            ..target
+        };
+        for (method, template) in PAGES
+            .iter()
+            .filter(|(_, p)| p.contains("{id}") || p.contains("{contact}"))
+        {
+            let path = own.path(template);
+            let a = if *method == "GET" {
+                app.page(&b, &path).await
+            } else {
+                app.submit(&b, &path, &[("csrf", &csrf)]).await
+            };
+            assert_eq!(a.status, StatusCode::NOT_FOUND, "{method} {path}");
+        }
+        let target = Target {
+            slug: "beta".into(),
+            ..own
+        };
+        for (method, template) in API {
+            let path = target.path(template);
+            let req = app.client.request(method.parse().unwrap(), app.url(&path)).bearer_auth(&alice.token).json(&json!({"title": "x", "status": "actif", "partners": [1], "version": 1, "name": "x", "person_ref": "P1", "kind": "pmsmp", "occurred_on": "2026-01-01"}));
+            let r = req.send().await.unwrap();
+            let status = r.status();
+            let text = r.text().await.unwrap();
+            assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {text}");
+            assert!(!text.contains("Secret Beta"), "{method} {path} leaked");
+        }
+        // Lists and counts of Alice's own views never include beta.
+        let all = app
+            .get(&alice.token, "/api/v1/partnerships?per_page=500")
+            .await;
+        assert_eq!(all.json["total"], 0);
+        assert!(
+            !app.page(&b, "/espaces/alpha")
+                .await
+                .text
+                .contains("Secret Beta")
+        );
+        assert!(!app.page(&b, "/").await.text.contains("Espace beta"));
+        assert_eq!(
+            snapshot(&app, &bruno, &target).await,
+            before,
+            "beta is unchanged"
+        );
+    }
+);
+
+partinnov_store::dual_test!(
+    a_reader_and_a_read_only_token_read_everything_and_write_nothing,
+    |db| {
+        let app = spawn(&db.store).await;
+        let (bruno, target) = beta(&db, &app).await;
+        let before = snapshot(&app, &bruno, &target).await;
+        let reader = create_user(&db.store, "rita@example.org", "Rita Lecture").await;
+        add_member(&db.store, bruno.workspace, reader, Role::Reader).await;
+        let b = app.sign_in("rita@example.org").await;
+        let csrf = app.csrf(&b, "/espaces/beta/parametres").await;
+        let reader_token = create_token(&db.store, reader, false).await;
+        let read_only = create_token(&db.store, bruno.id, true).await;
+
+        for (method, template) in PAGES {
+            let path = target.path(template);
+            if *method == "GET" {
+                let status = app.page(&b, &path).await.status;
+                let expected = if path.ends_with("/nouveau") || path.ends_with("/modifier") {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::OK
+                };
+                assert_eq!(status, expected, "GET {path}");
+            } else {
+                let a = app
+                    .submit(
+                        &b,
+                        &path,
+                        &[
+                            ("csrf", &csrf),
+                            ("title", "x"),
+                            ("role", "reader"),
+                            ("name", "x"),
+                            ("kind", "reunion"),
+                            ("occurred_on", "2026-01-01"),
+                            ("person_ref", "P1"),
+                            ("outcome_kind", "pmsmp"),
+                            ("dormant_months", "3"),
+                            ("version", "1"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(a.status, StatusCode::FORBIDDEN, "POST {path}: {}", a.text);
+            }
+        }
+        for token in [&reader_token, &read_only] {
+            for (method, template) in API {
+                let path = target.path(template);
+                let r = app
+                .client
+                .request(method.parse().unwrap(), app.url(&path))
+                .bearer_auth(token)
+                .json(&json!({"title": "x", "status": "actif", "partners": [1], "version": 1, "name": "x", "person_ref": "P1", "kind": "pmsmp", "occurred_on": "2026-01-01"}))
+                .send()
+                .await
+                .unwrap();
+                let expected = if *method == "GET" {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                assert_eq!(r.status(), expected, "{method} {path}");
+            }
+        }
+        assert_eq!(
+            snapshot(&app, &bruno, &target).await,
+            before,
+            "nothing changed"
+        );
+    }
+);
