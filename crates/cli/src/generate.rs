@@ -221,5 +221,8 @@ pub async fn generate(store: &Store, scale: u32) -> Result<()> {
             eprintln!("  {}/{scale} structures", s + 1);
         }
     }
+    // Statistics for the planner, as after any bulk load (PostgreSQL would otherwise plan
+    // with default estimates until autovacuum runs, if it runs at all).
+    store.analyze().await?;
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 pub mod code;
 pub mod event;
+pub mod flow;
 pub mod identity;
 pub mod kind;
 pub mod lang;

@@ -122,6 +122,15 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics (`ANALYZE`, same statement on both backends).
+    /// After a bulk load PostgreSQL otherwise plans with default estimates until
+    /// autovacuum (if enabled) gets to the tables: at 100,000 partnerships that turned the
+    /// partners lookup of every list into a sequential scan of `organisations`.
+    pub async fn analyze(&self) -> Result<()> {
+        self.db.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
     /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
     /// IMMEDIATE`), so two writers never both read then deadlock on the upgrade.
     pub(crate) async fn write(&self) -> Result<DatabaseTransaction> {

@@ -12,6 +12,7 @@ pub mod backup;
 mod db;
 mod dialect;
 pub mod error;
+pub mod flows;
 pub mod invitations;
 pub mod loader;
 mod migrate;

@@ -27,6 +27,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "invitations",
         sql: M0003,
     },
+    Migration {
+        version: 4,
+        name: "economic flows",
+        sql: M0004,
+    },
 ];
 
 impl Store {
@@ -369,4 +374,25 @@ CREATE TABLE invitations (
     accepted_at {ts}
 );
 CREATE INDEX invitations_ws ON invitations (workspace_id, expires_at)
+"#;
+
+/// Version 4: economic flows per partnership and year, in euro cents (never floats).
+/// Skills donations keep their days and daily rate; `amount_cents` is then days × rate.
+const M0004: &str = r#"
+CREATE TABLE flows (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    partnership_id BIGINT NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    amount_cents BIGINT NOT NULL,
+    days INTEGER,
+    day_rate_cents BIGINT,
+    note TEXT NOT NULL DEFAULT '',
+    author_id BIGINT REFERENCES users(id),
+    created_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX flows_p ON flows (partnership_id, year);
+CREATE INDEX flows_ws ON flows (workspace_id, year, kind)
 "#;

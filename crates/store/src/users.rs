@@ -324,21 +324,30 @@ impl Store {
             email: String,
             name: String,
             is_admin: bool,
+            last_used_at: Option<DateTime<Utc>>,
         }
         let row: Option<Row> = db::one(
             &self.db,
-            "SELECT t.id, t.user_id, t.workspace_id, t.read_only, u.email, u.name, u.is_admin \
+            "SELECT t.id, t.user_id, t.workspace_id, t.read_only, u.email, u.name, u.is_admin, t.last_used_at \
              FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
             vec![sha256_hex(secret).into()],
         )
         .await?;
         let Some(r) = row else { return Ok(None) };
-        db::exec(
-            &self.db,
-            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
-            vec![crate::db::now().into(), r.id.into()],
-        )
-        .await?;
+        // At most one write a minute per token: a write on every read made concurrent calls
+        // with one token queue on that row's lock (PostgreSQL, a commit each) or on the
+        // database's write lock (SQLite). The account page shows minutes at best.
+        let now = crate::db::now();
+        if r.last_used_at
+            .is_none_or(|t| now - t >= Duration::minutes(1))
+        {
+            db::exec(
+                &self.db,
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
+                vec![now.into(), r.id.into()],
+            )
+            .await?;
+        }
         Ok(Some(Caller {
             user_id: UserId(r.user_id),
             name: r.name,

@@ -564,53 +564,15 @@ impl ContactInput {
     }
 }
 
-/// Euros as people type them ("1 234 567,89", "1234.5") → cents. More than two decimals
-/// is refused rather than rounded.
+/// Euros as people type them → cents (the rule lives in `domain::flow`), with the
+/// catalogue code of the error.
 pub fn parse_euros(input: &str) -> Result<i64, &'static str> {
-    let cleaned: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '€')
-        .collect();
-    let cleaned = cleaned.replace(',', ".");
-    let (units, cents) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
-    if units.is_empty() && cents.is_empty() {
-        return Err("required");
-    }
-    if cents.len() > 2 {
-        return Err("too_many_decimals");
-    }
-    let negative = units.starts_with('-');
-    let units = units.trim_start_matches('-');
-    if !units.chars().all(|c| c.is_ascii_digit()) || !cents.chars().all(|c| c.is_ascii_digit()) {
-        return Err("invalid_number");
-    }
-    let u: i64 = if units.is_empty() {
-        0
-    } else {
-        units.parse().map_err(|_| "invalid_number")?
-    };
-    let c: i64 = format!("{cents:0<2}")
-        .parse()
-        .map_err(|_| "invalid_number")?;
-    let total = u
-        .checked_mul(100)
-        .and_then(|v| v.checked_add(c))
-        .ok_or("invalid_number")?;
-    Ok(if negative { -total } else { total })
+    partinnov_domain::flow::parse_euros(input).map_err(partinnov_domain::flow::EuroError::code)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn euros_typed_the_french_way_become_cents() {
-        assert_eq!(parse_euros("1 234 567,89"), Ok(123_456_789));
-        assert_eq!(parse_euros("1234.5"), Ok(123_450));
-        assert_eq!(parse_euros("12 €"), Ok(1_200));
-        assert_eq!(parse_euros("12,345"), Err("too_many_decimals"));
-        assert_eq!(parse_euros("douze"), Err("invalid_number"));
-    }
 
     #[test]
     fn a_partnership_with_bad_codes_and_dates_names_every_field() {
@@ -787,6 +749,82 @@ impl OutcomeInput {
                     duration_days,
                     aided: self.aided,
                     working_time_pct: self.working_time_pct,
+                    note: self.note.trim().to_owned(),
+                })
+            }
+            _ => Err(c.errors),
+        }
+    }
+}
+
+/// An economic flow as sent by a client or a form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct FlowInput {
+    /// `vente`, `sous_traitance`, `cotraitance`, `achat_clause_sociale`, `don_financier`, `don_nature`, `mecenat_competences`, `subvention`.
+    pub kind: String,
+    pub year: Option<i32>,
+    /// Euros as text, at most two decimals ("1 234,56"); for a skills donation it may be
+    /// left out and is then days × day rate.
+    pub amount: Option<String>,
+    pub days: Option<i32>,
+    /// Euros per day, as text.
+    pub day_rate: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl FlowInput {
+    pub fn to_draft(&self, tr: &Tr) -> Result<partinnov_store::flows::FlowDraft, Vec<FieldError>> {
+        use partinnov_domain::flow::FlowKind;
+        let mut c = Check::new(tr);
+        let kind = c.code::<FlowKind>("kind", &self.kind);
+        let year = match self.year {
+            Some(y) if (1990..=2100).contains(&y) => Some(y),
+            Some(_) => {
+                c.fail("year", "out_of_range");
+                None
+            }
+            None => {
+                c.fail("year", "required");
+                None
+            }
+        };
+        let mut euros =
+            |field: &str, v: Option<&str>| match v.map(str::trim).filter(|v| !v.is_empty()) {
+                None => None,
+                Some(v) => match parse_euros(v) {
+                    Ok(cents) if cents >= 0 => Some(cents),
+                    Ok(_) => {
+                        c.fail(field, "negative");
+                        None
+                    }
+                    Err(code) => {
+                        c.fail(field, code);
+                        None
+                    }
+                },
+            };
+        let amount = euros("amount", self.amount.as_deref());
+        let day_rate = euros("day_rate", self.day_rate.as_deref());
+        if self.days.is_some_and(|d| d < 0) {
+            c.fail("days", "negative");
+        }
+        let amount = match (amount, self.days, day_rate) {
+            (Some(a), _, _) => Some(a),
+            (None, Some(d), Some(r)) if d >= 0 => Some(i64::from(d) * r),
+            _ => None,
+        };
+        if amount.is_none() && !c.errors.iter().any(|e| e.field == "amount") {
+            c.fail("amount", "required");
+        }
+        match (kind, year, amount) {
+            (Some(kind), Some(year), Some(amount_cents)) if c.errors.is_empty() => {
+                Ok(partinnov_store::flows::FlowDraft {
+                    kind,
+                    year,
+                    amount_cents,
+                    days: self.days,
+                    day_rate_cents: day_rate,
                     note: self.note.trim().to_owned(),
                 })
             }

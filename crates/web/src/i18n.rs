@@ -148,6 +148,7 @@ mod tests {
             include_str!("../templates/settings.html"),
             include_str!("../templates/invitation.html"),
             include_str!("../templates/account.html"),
+            include_str!("../templates/dashboard.html"),
         ];
         let mut missing = vec![];
         for src in sources {

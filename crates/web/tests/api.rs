@@ -807,6 +807,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/partnerships/{id}/interactions"),
     ("get", "/api/v1/partnerships/{id}/outcomes"),
     ("post", "/api/v1/partnerships/{id}/outcomes"),
+    ("get", "/api/v1/partnerships/{id}/flows"),
+    ("post", "/api/v1/partnerships/{id}/flows"),
+    ("get", "/api/v1/workspaces/{slug}/dashboard"),
 ];
 
 dual_test!(

@@ -48,6 +48,11 @@ pub fn router() -> Router<App> {
             "/partnerships/{id}/outcomes",
             get(list_outcomes).post(create_outcome),
         )
+        .route(
+            "/partnerships/{id}/flows",
+            get(list_flows).post(create_flow),
+        )
+        .route("/workspaces/{slug}/dashboard", get(dashboard))
 }
 
 /// Reads the list filters (API and page alike); an unknown code is an error naming the parameter.
@@ -331,4 +336,118 @@ pub async fn create_outcome(
         .create_outcome(&scope, PartnershipId(id), &draft)
         .await?;
     Ok((StatusCode::CREATED, Json(OutcomeView::from(saved))))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FlowView {
+    pub id: i64,
+    pub partnership_id: i64,
+    pub kind: String,
+    pub year: i32,
+    /// Euro cents.
+    pub amount_cents: i64,
+    pub days: Option<i32>,
+    pub day_rate_cents: Option<i64>,
+    pub note: String,
+}
+
+impl From<partinnov_store::flows::Flow> for FlowView {
+    fn from(f: partinnov_store::flows::Flow) -> Self {
+        Self {
+            id: f.id,
+            partnership_id: f.partnership_id,
+            kind: f.data.kind.as_str().to_owned(),
+            year: f.data.year,
+            amount_cents: f.data.amount_cents,
+            days: f.data.days,
+            day_rate_cents: f.data.day_rate_cents,
+            note: f.data.note,
+        }
+    }
+}
+
+/// Economic flows of a partnership, by year.
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}/flows", tag = "partenariats", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<FlowView>), (status = 404, body = crate::error::Problem)))]
+pub async fn list_flows(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<FlowView>>> {
+    let (scope, _) = app
+        .store
+        .partnership_any(&caller, PartnershipId(id))
+        .await?;
+    Ok(Json(
+        app.store
+            .flows(&scope, PartnershipId(id))
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Records an economic flow (euros with at most two decimals).
+#[utoipa::path(post, path = "/api/v1/partnerships/{id}/flows", tag = "partenariats", params(("id" = i64, Path)), request_body = crate::forms::FlowInput,
+    responses((status = 201, body = FlowView), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create_flow(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<crate::forms::FlowInput>,
+) -> ApiResult<impl IntoResponse> {
+    let tr = lang(&headers);
+    let (scope, _) = app
+        .store
+        .partnership_any(&caller, PartnershipId(id))
+        .await?;
+    scope.require_write()?;
+    let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
+    let saved = app
+        .store
+        .create_flow(&scope, PartnershipId(id), &draft)
+        .await?;
+    Ok((StatusCode::CREATED, Json(FlowView::from(saved))))
+}
+
+/// The period's dates from `from`/`to` (yyyy-mm-dd), the current year by default.
+pub fn period(
+    params: &Params,
+    tr: &Tr,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Vec<crate::error::FieldError>> {
+    let mut c = Check::new(tr);
+    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let from = c
+        .date("from", params.get("from"))
+        .or(chrono::NaiveDate::from_ymd_opt(year, 1, 1));
+    let to = c
+        .date("to", params.get("to"))
+        .or(chrono::NaiveDate::from_ymd_opt(year, 12, 31));
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        c.fail("to", "end_before_start");
+    }
+    match (from, to) {
+        (Some(f), Some(t)) if c.errors.is_empty() => Ok((f, t)),
+        _ => Err(c.errors),
+    }
+}
+
+/// The workspace dashboard for a period: people, outcomes, exits and the durable-exit
+/// rate, staff-lending hours, flows by kind and year, and dependency on few partners.
+#[utoipa::path(get, path = "/api/v1/workspaces/{slug}/dashboard", tag = "espaces", params(("slug" = String, Path), ("from" = Option<String>, Query), ("to" = Option<String>, Query)),
+    responses((status = 200, description = "aggregates of the period"), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn dashboard(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> ApiResult<Json<partinnov_store::flows::Dashboard>> {
+    let scope = app.store.scope(&caller, &slug).await?;
+    let (from, to) = period(&params, &lang(&headers)).map_err(WebError::Invalid)?;
+    Ok(Json(app.store.dashboard(&scope, from, to).await?))
 }

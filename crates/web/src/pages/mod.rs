@@ -5,11 +5,12 @@
 mod account;
 mod auth;
 mod contacts;
+mod dashboard;
 pub mod history;
 mod home;
 mod invitations;
 mod organisations;
-mod partnerships;
+pub(crate) mod partnerships;
 mod settings;
 
 use std::collections::HashMap;
@@ -38,6 +39,7 @@ pub fn router() -> Router<App> {
         .merge(settings::router())
         .merge(invitations::router())
         .merge(account::router())
+        .merge(dashboard::router())
 }
 
 /// What the layout needs on every page.

@@ -30,7 +30,9 @@ use crate::{
     api::{HistoryEntry, Params},
     auth::{CsrfForm, FormData, Session},
     error::{FieldError, WebError, WebResult},
-    forms::{FormInput, InteractionInput, ObjectiveInput, OutcomeInput, PartnershipInput},
+    forms::{
+        FlowInput, FormInput, InteractionInput, ObjectiveInput, OutcomeInput, PartnershipInput,
+    },
     i18n::Tr,
     options,
     pages::{Chrome, Errors, render, render_with},
@@ -58,6 +60,7 @@ pub fn router() -> Router<App> {
             "/espaces/{slug}/partenariats/{id}/resultats",
             post(add_outcome),
         )
+        .route("/espaces/{slug}/partenariats/{id}/flux", post(add_flow))
 }
 
 // ---------------------------------------------------------------- list
@@ -275,6 +278,9 @@ struct ShowPage {
     outcomes: Vec<OutcomeLine>,
     outcome_kinds: Vec<(String, String)>,
     contracts: Vec<(String, String)>,
+    f: FlowInput,
+    flows: Vec<(String, String, String, String)>,
+    flow_kinds: Vec<(String, String)>,
     errors: Errors,
 }
 
@@ -361,6 +367,7 @@ async fn show_page(
     id: PartnershipId,
     i: InteractionInput,
     o: OutcomeInput,
+    f: FlowInput,
     errors: &[FieldError],
 ) -> WebResult<Response> {
     let t = s.t;
@@ -458,6 +465,33 @@ async fn show_page(
         outcomes,
         outcome_kinds: options!(partinnov_domain::event::OutcomeKind, t.lang),
         contracts: options!(partinnov_domain::outcome::ExitKind, t.lang),
+        flows: app
+            .store
+            .flows(scope, id)
+            .await?
+            .iter()
+            .map(|x| {
+                let detail = match (x.data.days, x.data.day_rate_cents) {
+                    (Some(d), Some(r)) => t.f(
+                        "flow.days_at_rate",
+                        &[("days", &d.to_string()), ("rate", &euros(&t, r))],
+                    ),
+                    _ => String::new(),
+                };
+                (
+                    x.data.year.to_string(),
+                    x.data.kind.label(t.lang).to_owned(),
+                    euros(&t, x.data.amount_cents),
+                    if x.data.note.is_empty() {
+                        detail
+                    } else {
+                        format!("{detail} {}", x.data.note).trim().to_owned()
+                    },
+                )
+            })
+            .collect(),
+        flow_kinds: options!(partinnov_domain::flow::FlowKind, t.lang),
+        f,
         errors: Errors::from(errors),
         base,
         c: Chrome::new(&app.store, s, Some(scope), p.data.title.clone()).await?,
@@ -488,6 +522,7 @@ async fn show(
         PartnershipId(id),
         blank,
         blank_outcome(),
+        blank_flow(),
         &[],
     )
     .await
@@ -524,6 +559,7 @@ async fn add_interaction(
                 PartnershipId(id),
                 input,
                 blank_outcome(),
+                blank_flow(),
                 &errors,
             )
             .await
@@ -536,6 +572,72 @@ fn blank_outcome() -> OutcomeInput {
         kind: "pmsmp".into(),
         duration_unit: Some("mois".into()),
         ..Default::default()
+    }
+}
+
+fn blank_flow() -> FlowInput {
+    FlowInput {
+        kind: "vente".into(),
+        year: Some(chrono::Datelike::year(&Utc::now().date_naive())),
+        ..Default::default()
+    }
+}
+
+/// Cents as euros in the page's typography: "12 345,60 €".
+pub fn euros(t: &Tr, cents: i64) -> String {
+    let units = t.int(&(cents / 100));
+    match (cents % 100, t.lang) {
+        (0, _) => format!("{units} €"),
+        (c, partinnov_domain::lang::Lang::Fr) => format!("{units},{:02} €", c.abs()),
+        (c, partinnov_domain::lang::Lang::En) => format!("{units}.{:02} €", c.abs()),
+    }
+}
+
+async fn add_flow(
+    State(app): State<App>,
+    Path((slug, id)): Path<(String, i64)>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    scope.require_write()?;
+    app.store.partnership(&scope, PartnershipId(id)).await?;
+    let input = FlowInput {
+        kind: form.get("flow_kind").to_owned(),
+        year: form.get("year").parse().ok(),
+        amount: form.opt("amount"),
+        days: form.get("flow_days").parse().ok(),
+        day_rate: form.opt("day_rate"),
+        note: form.get("flow_note").to_owned(),
+    };
+    let mut errors: Vec<FieldError> = [("year", "year"), ("flow_days", "days")]
+        .into_iter()
+        .filter(|(k, _)| !form.get(k).is_empty() && form.get(k).parse::<i32>().is_err())
+        .map(|(_, f)| FieldError::new(&s.t, f, "invalid_number"))
+        .collect();
+    match input.to_draft(&s.t) {
+        Ok(d) if errors.is_empty() => {
+            app.store.create_flow(&scope, PartnershipId(id), &d).await?;
+            Ok(Redirect::to(&format!("/espaces/{slug}/partenariats/{id}#flux")).into_response())
+        }
+        result => {
+            if let Err(more) = result {
+                errors.extend(more);
+            }
+            for e in &mut errors {
+                e.field = format!("flow.{}", e.field);
+            }
+            show_page(
+                &app,
+                &s,
+                &scope,
+                PartnershipId(id),
+                blank_interaction(),
+                blank_outcome(),
+                input,
+                &errors,
+            )
+            .await
+        }
     }
 }
 
@@ -602,6 +704,7 @@ async fn add_outcome(
                 PartnershipId(id),
                 blank_interaction(),
                 input,
+                blank_flow(),
                 &errors,
             )
             .await

@@ -1,0 +1,289 @@
+//! Economic flows on partnerships, and the workspace dashboard: what partnerships produce
+//! in jobs and in money over a period, computed by SQL aggregates inside the scope.
+
+use chrono::NaiveDate;
+use partinnov_domain::{
+    flow::{Concentration, FlowKind, concentration},
+    outcome::ExitCategory,
+};
+use sea_orm::FromQueryResult;
+use serde::Serialize;
+
+use crate::{
+    PartnershipId, Store, StoreError, WorkspaceScope,
+    audit::{self, Action, Record},
+    db,
+    error::Result,
+    organisations::corrupt,
+    people::CountBy,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlowDraft {
+    pub kind: FlowKind,
+    pub year: i32,
+    pub amount_cents: i64,
+    pub days: Option<i32>,
+    pub day_rate_cents: Option<i64>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Flow {
+    pub id: i64,
+    pub version: i64,
+    pub partnership_id: i64,
+    #[serde(flatten)]
+    pub data: FlowDraft,
+}
+
+#[derive(FromQueryResult)]
+struct Row {
+    id: i64,
+    version: i64,
+    partnership_id: i64,
+    kind: String,
+    year: i32,
+    amount_cents: i64,
+    days: Option<i32>,
+    day_rate_cents: Option<i64>,
+    note: String,
+}
+
+impl FlowDraft {
+    fn validate(&self) -> Result<()> {
+        if !(1990..=2100).contains(&self.year) {
+            return Err(StoreError::Invalid {
+                field: "year",
+                code: "out_of_range",
+            });
+        }
+        if self.amount_cents < 0
+            || self.days.is_some_and(|d| d < 0)
+            || self.day_rate_cents.is_some_and(|r| r < 0)
+        {
+            return Err(StoreError::Invalid {
+                field: "amount_cents",
+                code: "negative",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What the dashboard shows for a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Distinct pseudonymous people with at least one outcome in the period.
+    pub people: i64,
+    pub outcomes_by_kind: Vec<CountBy>,
+    pub exits_by_category: Vec<CountBy>,
+    /// Durable exits among hires classified in the period, in per mille.
+    pub durable_rate_permille: Option<u32>,
+    pub lending_hours: i64,
+    pub immersion_days: i64,
+    /// (year, kind, cents) for the years of the period.
+    pub flows: Vec<FlowTotal>,
+    /// Commercial revenue per partner organisation (name, cents), largest first.
+    pub revenue_by_partner: Vec<(String, i64)>,
+    pub concentration: Option<Concentration>,
+}
+
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct FlowTotal {
+    pub year: i32,
+    pub kind: String,
+    pub cents: i64,
+}
+
+impl Store {
+    pub async fn create_flow(
+        &self,
+        scope: &WorkspaceScope,
+        partnership: PartnershipId,
+        d: &FlowDraft,
+    ) -> Result<Flow> {
+        scope.require_write()?;
+        d.validate()?;
+        let txn = self.write().await?;
+        let id = db::insert_id(
+            &txn,
+            "INSERT INTO flows (workspace_id, partnership_id, kind, year, amount_cents, days, day_rate_cents, note, author_id, created_at) \
+             SELECT $1, p.id, $2, $3, $4, $5, $6, $7, $8, $9 FROM partnerships p WHERE p.id = $10 AND p.workspace_id = $1 AND p.deleted_at IS NULL \
+             RETURNING id",
+            vec![
+                scope.workspace_id.0.into(),
+                d.kind.as_str().into(),
+                d.year.into(),
+                d.amount_cents.into(),
+                d.days.into(),
+                d.day_rate_cents.into(),
+                d.note.trim().into(),
+                scope.user_id.0.into(),
+                db::now().into(),
+                partnership.0.into(),
+            ],
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Database(sea_orm::DbErr::RecordNotInserted) => StoreError::not_found("partnership"),
+            e => e,
+        })?;
+        audit::record(
+            &txn,
+            Record {
+                workspace: Some(scope.workspace_id),
+                user: Some(scope.user_id),
+                entity: "flow",
+                entity_id: id,
+                action: Action::Create,
+                before: None,
+                after: Some(d),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Flow {
+            id,
+            version: 1,
+            partnership_id: partnership.0,
+            data: d.clone(),
+        })
+    }
+
+    pub async fn flows(
+        &self,
+        scope: &WorkspaceScope,
+        partnership: PartnershipId,
+    ) -> Result<Vec<Flow>> {
+        let rows: Vec<Row> = db::all(
+            &self.db,
+            "SELECT id, version, partnership_id, kind, year, amount_cents, days, day_rate_cents, note FROM flows \
+             WHERE partnership_id = $1 AND workspace_id = $2 ORDER BY year, kind, id",
+            vec![partnership.0.into(), scope.workspace_id.0.into()],
+        )
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Flow {
+                    id: r.id,
+                    version: r.version,
+                    partnership_id: r.partnership_id,
+                    data: FlowDraft {
+                        kind: r.kind.parse().map_err(|_| corrupt("kind"))?,
+                        year: r.year,
+                        amount_cents: r.amount_cents,
+                        days: r.days,
+                        day_rate_cents: r.day_rate_cents,
+                        note: r.note,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// The workspace's outcomes and flows between `from` and `to` (inclusive). Outcomes
+    /// count by their start day; flows by year.
+    pub async fn dashboard(
+        &self,
+        scope: &WorkspaceScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Dashboard> {
+        let ws = scope.workspace_id.0;
+        // Outcomes of partnerships that are not deleted, started within the period.
+        let period = "o.workspace_id = $1 AND o.started_on >= $2 AND o.started_on <= $3 \
+             AND EXISTS (SELECT 1 FROM partnerships p WHERE p.id = o.partnership_id AND p.deleted_at IS NULL)";
+        let vals = || vec![ws.into(), from.into(), to.into()];
+        let people = db::scalar(
+            &self.db,
+            &format!("SELECT COUNT(DISTINCT o.person_ref) FROM outcomes o WHERE {period}"),
+            vals(),
+        )
+        .await?;
+        let outcomes_by_kind: Vec<CountBy> =
+            db::all(&self.db, &format!("SELECT o.kind AS code, COUNT(*) AS count FROM outcomes o WHERE {period} GROUP BY o.kind ORDER BY o.kind"), vals()).await?;
+        let exits_by_category: Vec<CountBy> = db::all(
+            &self.db,
+            &format!("SELECT o.category AS code, COUNT(*) AS count FROM outcomes o WHERE {period} AND o.category IS NOT NULL GROUP BY o.category ORDER BY o.category"),
+            vals(),
+        )
+        .await?;
+        let lending_hours = db::scalar(
+            &self.db,
+            &format!(
+                "SELECT CAST(COALESCE(SUM(o.hours), 0) AS BIGINT) FROM outcomes o WHERE {period}"
+            ),
+            vals(),
+        )
+        .await?;
+        let immersion_days = db::scalar(
+            &self.db,
+            &format!(
+                "SELECT CAST(COALESCE(SUM(o.days), 0) AS BIGINT) FROM outcomes o WHERE {period}"
+            ),
+            vals(),
+        )
+        .await?;
+        let exits: i64 = exits_by_category.iter().map(|c| c.count).sum();
+        let durable = exits_by_category
+            .iter()
+            .find(|c| c.code == ExitCategory::EmploiDurable.as_str())
+            .map_or(0, |c| c.count);
+        let durable_rate_permille =
+            (exits > 0).then(|| u32::try_from(durable * 1000 / exits).unwrap_or(1000));
+
+        let years = (
+            from.format("%Y").to_string().parse::<i32>().unwrap_or(0),
+            to.format("%Y").to_string().parse::<i32>().unwrap_or(0),
+        );
+        let live = "f.workspace_id = $1 AND f.year >= $2 AND f.year <= $3 \
+             AND EXISTS (SELECT 1 FROM partnerships p WHERE p.id = f.partnership_id AND p.deleted_at IS NULL)";
+        let yvals = || vec![ws.into(), years.0.into(), years.1.into()];
+        // SUM(bigint) is NUMERIC on PostgreSQL: cast back to BIGINT for one decoding path.
+        let flows: Vec<FlowTotal> = db::all(
+            &self.db,
+            &format!("SELECT f.year, f.kind, CAST(SUM(f.amount_cents) AS BIGINT) AS cents FROM flows f WHERE {live} GROUP BY f.year, f.kind ORDER BY f.year, f.kind"),
+            yvals(),
+        )
+        .await?;
+        #[derive(FromQueryResult)]
+        struct Partner {
+            name: String,
+            cents: i64,
+        }
+        let commercial: Vec<String> = FlowKind::ALL
+            .iter()
+            .filter(|k| k.is_commercial())
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        let partners: Vec<Partner> = db::all(
+            &self.db,
+            &format!(
+                "SELECT o.name, CAST(SUM(f.amount_cents) AS BIGINT) AS cents FROM flows f \
+                 JOIN partnership_partners pp ON pp.partnership_id = f.partnership_id AND pp.position = 0 \
+                 JOIN organisations o ON o.id = pp.organisation_id \
+                 WHERE {live} AND f.kind IN ({}) GROUP BY o.id, o.name ORDER BY cents DESC, o.name",
+                commercial.join(", ")
+            ),
+            yvals(),
+        )
+        .await?;
+        let amounts: Vec<i64> = partners.iter().map(|p| p.cents).collect();
+        Ok(Dashboard {
+            from,
+            to,
+            people,
+            outcomes_by_kind,
+            exits_by_category,
+            durable_rate_permille,
+            lending_hours,
+            immersion_days,
+            flows,
+            concentration: concentration(&amounts),
+            revenue_by_partner: partners.into_iter().map(|p| (p.name, p.cents)).collect(),
+        })
+    }
+}

@@ -1,0 +1,200 @@
+//! The workspace dashboard for a period: people accompanied through partners, outcomes by
+//! kind, exits by official category with the durable-exit rate, staff-lending hours,
+//! flows by kind and year, and a warning when the structure depends on few partners.
+//! Each chart is an SVG drawn here, with the same figures in a table beside it.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, RawQuery, State},
+    http::StatusCode,
+    response::Response,
+    routing::get,
+};
+use partinnov_domain::{event::OutcomeKind, flow::FlowKind, outcome::ExitCategory};
+
+use crate::{
+    App,
+    api::{Params, period},
+    auth::Session,
+    error::WebResult,
+    i18n::Tr,
+    pages::{Chrome, Errors, partnerships::euros, render, render_with},
+};
+
+pub fn router() -> Router<App> {
+    Router::new().route("/espaces/{slug}/tableau-de-bord", get(show))
+}
+
+/// One bar of a chart: label, value as shown, value for the length.
+pub struct Bar {
+    pub label: String,
+    pub shown: String,
+    pub value: i64,
+}
+
+/// Horizontal bars as SVG; text is escaped, the longest bar takes the full width.
+fn bars_svg(title: &str, bars: &[Bar], colour: &str) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+    let row = 28;
+    let height = row * bars.len().max(1) + 8;
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 560 {height}" width="560" height="{height}" role="img" aria-label="{}" font-family="system-ui, sans-serif" font-size="13">"#,
+        esc(title)
+    );
+    for (i, b) in bars.iter().enumerate() {
+        let y = 4 + i * row;
+        let w = (b.value.max(0) * 300 / max).max(if b.value > 0 { 2 } else { 0 });
+        svg.push_str(&format!(
+            r##"<text x="190" y="{}" text-anchor="end" fill="#1b1f24">{}</text><rect x="200" y="{}" width="{w}" height="18" fill="{colour}"/><text x="{}" y="{}" fill="#1b1f24">{}</text>"##,
+            y + 14,
+            esc(&b.label),
+            y + 1,
+            206 + w,
+            y + 14,
+            esc(&b.shown)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    from: String,
+    to: String,
+    people: String,
+    durable_rate: String,
+    lending_hours: String,
+    immersion_days: String,
+    outcomes: Vec<Bar>,
+    outcomes_svg: String,
+    exits: Vec<Bar>,
+    exits_svg: String,
+    flows: Vec<(String, String, String)>,
+    partners: Vec<Bar>,
+    partners_svg: String,
+    warning: String,
+    errors: Errors,
+}
+
+fn percent(t: &Tr, permille: u32) -> String {
+    match t.lang {
+        partinnov_domain::lang::Lang::Fr => format!("{},{}\u{202f}%", permille / 10, permille % 10),
+        partinnov_domain::lang::Lang::En => format!("{}.{}%", permille / 10, permille % 10),
+    }
+}
+
+async fn show(
+    State(app): State<App>,
+    s: Session,
+    Path(slug): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> WebResult<Response> {
+    let t = s.t;
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let pairs: Vec<(String, String)> = raw
+        .as_deref()
+        .map(|r| serde_urlencoded::from_str(r).unwrap_or_default())
+        .unwrap_or_default();
+    let params = Params(pairs.into_iter().collect());
+    let (range, errors) = match period(&params, &t) {
+        Ok(r) => (r, vec![]),
+        Err(e) => (
+            period(&Params(Default::default()), &t).unwrap_or_default(),
+            e,
+        ),
+    };
+    let d = app.store.dashboard(&scope, range.0, range.1).await?;
+    let count = |list: &[partinnov_store::people::CountBy], code: &str| {
+        list.iter().find(|c| c.code == code).map_or(0, |c| c.count)
+    };
+    let outcomes: Vec<Bar> = OutcomeKind::ALL
+        .iter()
+        .map(|k| {
+            let n = count(&d.outcomes_by_kind, k.as_str());
+            Bar {
+                label: k.label(t.lang).to_owned(),
+                shown: t.int(&n),
+                value: n,
+            }
+        })
+        .collect();
+    let exits: Vec<Bar> = ExitCategory::ALL
+        .iter()
+        .map(|k| {
+            let n = count(&d.exits_by_category, k.as_str());
+            Bar {
+                label: k.label(t.lang).to_owned(),
+                shown: t.int(&n),
+                value: n,
+            }
+        })
+        .collect();
+    let partners: Vec<Bar> = d
+        .revenue_by_partner
+        .iter()
+        .take(10)
+        .map(|(name, cents)| Bar {
+            label: name.chars().take(28).collect(),
+            shown: euros(&t, *cents),
+            value: *cents,
+        })
+        .collect();
+    let warning = match d.concentration {
+        Some(c) if c.is_risky() => t.f(
+            "dashboard.concentration_warning",
+            &[
+                ("top1", &percent(&t, c.top1_permille)),
+                ("top3", &percent(&t, c.top3_permille)),
+            ],
+        ),
+        _ => String::new(),
+    };
+    let page = DashboardPage {
+        c: Chrome::new(&app.store, &s, Some(&scope), t.t("dashboard.title")).await?,
+        from: range.0.to_string(),
+        to: range.1.to_string(),
+        people: t.int(&d.people),
+        durable_rate: d
+            .durable_rate_permille
+            .map(|p| percent(&t, p))
+            .unwrap_or_else(|| "—".into()),
+        lending_hours: t.int(&d.lending_hours),
+        immersion_days: t.int(&d.immersion_days),
+        outcomes_svg: bars_svg(t.t("dashboard.outcomes"), &outcomes, "#0072b2"),
+        outcomes,
+        exits_svg: bars_svg(t.t("dashboard.exits"), &exits, "#009e73"),
+        exits,
+        flows: d
+            .flows
+            .iter()
+            .map(|f| {
+                (
+                    f.year.to_string(),
+                    f.kind
+                        .parse::<FlowKind>()
+                        .map_or(f.kind.clone(), |k| k.label(t.lang).to_owned()),
+                    euros(&t, f.cents),
+                )
+            })
+            .collect(),
+        partners_svg: bars_svg(t.t("dashboard.revenue_by_partner"), &partners, "#e69f00"),
+        partners,
+        warning,
+        errors: Errors::from(&errors),
+    };
+    Ok(if errors.is_empty() {
+        render(&page)
+    } else {
+        render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    })
+}
