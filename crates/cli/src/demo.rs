@@ -144,6 +144,9 @@ pub async fn ensure_loaded(store: &Store) -> Result<String> {
         load(store)
             .await
             .context("chargement des données de démonstration")?;
+        outcomes_and_flows(store)
+            .await
+            .context("résultats et flux de démonstration")?;
     }
     let user = store
         .user_by_email(DEMO_EMAIL)
@@ -352,6 +355,298 @@ pub async fn load(store: &Store) -> Result<()> {
             }
         }
         loader.commit().await?;
+    }
+    Ok(())
+}
+
+/// Outcomes the documents report (people by pseudonymous reference only) and, for the
+/// invented Ain structure, a plausible year of outcomes and sales so that the dashboard
+/// and the dependency warning have something to show.
+async fn outcomes_and_flows(store: &Store) -> Result<()> {
+    use partinnov_domain::{
+        event::{OutcomeKind, PersonRef},
+        flow::FlowKind,
+        outcome::ExitKind,
+        typology::Form,
+    };
+    use partinnov_store::{
+        flows::FlowDraft, outcomes::OutcomeDraft, partnerships::PartnershipQuery,
+    };
+    let user = store
+        .user_by_email(DEMO_EMAIL)
+        .await?
+        .ok_or_else(|| anyhow!("compte de démonstration absent"))?;
+    let caller = partinnov_store::Caller {
+        user_id: UserId(user.id),
+        name: user.name,
+        email: user.email,
+        is_admin: true,
+        only_workspace: None,
+        read_only: false,
+    };
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+    let outcome = |person: &str,
+                   kind,
+                   started_on,
+                   contract,
+                   duration_days,
+                   hours,
+                   days,
+                   note: &str|
+     -> Result<OutcomeDraft> {
+        Ok(OutcomeDraft {
+            person_ref: PersonRef::parse(person).map_err(|e| anyhow!("{e}"))?,
+            kind,
+            started_on,
+            ended_on: None,
+            days,
+            hours,
+            contract,
+            duration_days,
+            aided: false,
+            working_time_pct: None,
+            note: note.to_owned(),
+        })
+    };
+    // Facts of the case studies; where the source gives no date, the year is ours and said so.
+    let cases: Vec<(&str, &str, OutcomeDraft)> = vec![
+        (
+            "vitaservices",
+            "Vitaservices × Protim",
+            outcome(
+                "VT-01",
+                OutcomeKind::Embauche,
+                day(2021, 1, 4),
+                Some(ExitKind::Cdi),
+                None,
+                None,
+                None,
+                "Embauche en CDI par Protim (001:868) ; date non donnée par la source, 2021 retenu pour la démonstration",
+            )?,
+        ),
+        (
+            "vitaservices",
+            "Vitaservices × Protim",
+            outcome(
+                "VT-02",
+                OutcomeKind::Embauche,
+                day(2021, 1, 4),
+                Some(ExitKind::Cdi),
+                None,
+                None,
+                None,
+                "Embauche en CDI par Protim (001:868) ; date non donnée par la source",
+            )?,
+        ),
+        (
+            "boutique-boulot",
+            "Boutique Boulot (AI)",
+            outcome(
+                "BB-01",
+                OutcomeKind::MiseADisposition,
+                day(2020, 9, 1),
+                None,
+                None,
+                Some(600),
+                None,
+                "Auxiliaire de vie mise à disposition (001:735) ; heures fictives",
+            )?,
+        ),
+        (
+            "boutique-boulot",
+            "Boutique Boulot (AI)",
+            outcome(
+                "BB-02",
+                OutcomeKind::MiseADisposition,
+                day(2020, 9, 1),
+                None,
+                None,
+                Some(600),
+                None,
+                "Auxiliaire de vie mise à disposition (001:735) ; heures fictives",
+            )?,
+        ),
+        (
+            "boutique-boulot",
+            "Boutique Boulot (AI)",
+            outcome(
+                "BB-01",
+                OutcomeKind::Embauche,
+                day(2021, 3, 1),
+                Some(ExitKind::Cdi),
+                None,
+                None,
+                None,
+                "« emploi durable » selon la source (001:741) ; type de contrat non précisé",
+            )?,
+        ),
+        (
+            "boutique-boulot",
+            "Boutique Boulot (AI)",
+            outcome(
+                "BB-02",
+                OutcomeKind::Embauche,
+                day(2021, 3, 1),
+                Some(ExitKind::Cdi),
+                None,
+                None,
+                None,
+                "« emploi durable » selon la source (001:741) ; type de contrat non précisé",
+            )?,
+        ),
+        (
+            "asdies",
+            "ASDIÉS",
+            outcome(
+                "AS-01",
+                OutcomeKind::Pmsmp,
+                day(2021, 4, 12),
+                None,
+                None,
+                None,
+                Some(10),
+                "3 salariés en PMSMP après la visite (001:966) ; dates fictives",
+            )?,
+        ),
+        (
+            "asdies",
+            "ASDIÉS",
+            outcome(
+                "AS-02",
+                OutcomeKind::Pmsmp,
+                day(2021, 4, 12),
+                None,
+                None,
+                None,
+                Some(10),
+                "001:966",
+            )?,
+        ),
+        (
+            "asdies",
+            "ASDIÉS",
+            outcome(
+                "AS-03",
+                OutcomeKind::Pmsmp,
+                day(2021, 4, 12),
+                None,
+                None,
+                None,
+                Some(10),
+                "001:966",
+            )?,
+        ),
+    ];
+    for (slug, title, draft) in &cases {
+        let scope = store.scope(&caller, slug).await?;
+        let list = store
+            .partnerships(
+                &scope,
+                &PartnershipQuery {
+                    per_page: 50,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        if let Some(p) = list.items.iter().find(|p| p.data.title.starts_with(title)) {
+            store.create_outcome(&scope, p.id, draft).await?;
+        }
+    }
+
+    // The invented Ain structure: a year of activity (all fictitious).
+    let scope = store.scope(&caller, "atelier-ain").await?;
+    let list = store
+        .partnerships(
+            &scope,
+            &PartnershipQuery {
+                per_page: 100,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let mut n = 0;
+    let mut sales = [
+        46_000_00_i64,
+        18_000_00,
+        12_500_00,
+        9_000_00,
+        7_500_00,
+        6_000_00,
+        4_000_00,
+    ]
+    .into_iter();
+    for p in &list.items {
+        let has = |f: Form| p.data.forms.iter().any(|x| x.form == f);
+        let mut add = |kind, contract, duration_days, hours, days| {
+            n += 1;
+            outcome(
+                &format!("AIN-{n:03}"),
+                kind,
+                day(year, 1 + (n % 10) as u32, 3),
+                contract,
+                duration_days,
+                hours,
+                days,
+                "demo: fictif",
+            )
+        };
+        if has(Form::AccueilImmersions) {
+            store
+                .create_outcome(
+                    &scope,
+                    p.id,
+                    &add(OutcomeKind::Pmsmp, None, None, None, Some(10))?,
+                )
+                .await?;
+        }
+        if has(Form::MiseADisposition) {
+            store
+                .create_outcome(
+                    &scope,
+                    p.id,
+                    &add(OutcomeKind::MiseADisposition, None, None, Some(420), None)?,
+                )
+                .await?;
+        }
+        if has(Form::Recrutement) {
+            let (contract, days) = match p.id.0 % 4 {
+                0 => (ExitKind::Cdi, None),
+                1 => (ExitKind::Cdd, Some(213)),
+                2 => (ExitKind::Cdd, Some(91)),
+                _ => (ExitKind::Interim, None),
+            };
+            store
+                .create_outcome(
+                    &scope,
+                    p.id,
+                    &add(OutcomeKind::Embauche, Some(contract), days, None, None)?,
+                )
+                .await?;
+        }
+        if (has(Form::RelationCommerciale) || has(Form::SousTraitance))
+            && let Some(cents) = sales.next()
+        {
+            let kind = if has(Form::SousTraitance) {
+                FlowKind::SousTraitance
+            } else {
+                FlowKind::Vente
+            };
+            store
+                .create_flow(
+                    &scope,
+                    p.id,
+                    &FlowDraft {
+                        kind,
+                        year,
+                        amount_cents: cents,
+                        days: None,
+                        day_rate_cents: None,
+                        note: "demo: fictif".into(),
+                    },
+                )
+                .await?;
+        }
     }
     Ok(())
 }
