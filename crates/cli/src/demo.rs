@@ -566,16 +566,7 @@ async fn outcomes_and_flows(store: &Store) -> Result<()> {
         .await?;
     let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
     let mut n = 0;
-    let mut sales = [
-        46_000_00_i64,
-        18_000_00,
-        12_500_00,
-        9_000_00,
-        7_500_00,
-        6_000_00,
-        4_000_00,
-    ]
-    .into_iter();
+    let mut sales = [46_000_i64, 18_000, 12_500, 9_000, 7_500, 6_000, 4_000].into_iter();
     for p in &list.items {
         let has = |f: Form| p.data.forms.iter().any(|x| x.form == f);
         let mut add = |kind, contract, duration_days, hours, days| {
@@ -625,7 +616,7 @@ async fn outcomes_and_flows(store: &Store) -> Result<()> {
                 .await?;
         }
         if (has(Form::RelationCommerciale) || has(Form::SousTraitance))
-            && let Some(cents) = sales.next()
+            && let Some(euros) = sales.next()
         {
             let kind = if has(Form::SousTraitance) {
                 FlowKind::SousTraitance
@@ -639,7 +630,7 @@ async fn outcomes_and_flows(store: &Store) -> Result<()> {
                     &FlowDraft {
                         kind,
                         year,
-                        amount_cents: cents,
+                        amount_cents: euros * 100,
                         days: None,
                         day_rate_cents: None,
                         note: "demo: fictif".into(),

@@ -2,6 +2,8 @@
 //! locked", and a server killed with SIGKILL in the middle of writes restarts with every
 //! write it had acknowledged, and keeps working.
 
+// Each test binary uses its own part of the shared module.
+#[allow(dead_code)]
 mod support;
 
 use std::{

@@ -3,6 +3,8 @@
 //! non-zero exit on bad input). The PostgreSQL variant runs when
 //! `PARTINNOV_TEST_POSTGRES_URL` is set, in a fresh randomly named database.
 
+// Each test binary uses its own part of the shared module.
+#[allow(dead_code)]
 mod support;
 
 use partinnov_store::testing::TestDb;

@@ -55,6 +55,19 @@ pub fn router() -> Router<App> {
         .route("/workspaces/{slug}/dashboard", get(dashboard))
 }
 
+/// The caller's scope in the workspace of partnership `id`, if they may write there.
+/// Checked before any input is validated: 404 or 403 first, never a 422 that would tell
+/// an outsider or a reader how their body fared.
+async fn writable(
+    app: &App,
+    caller: &partinnov_store::Caller,
+    id: i64,
+) -> Result<partinnov_store::WorkspaceScope, ApiError> {
+    let (scope, _) = app.store.partnership_any(caller, PartnershipId(id)).await?;
+    scope.require_write()?;
+    Ok(scope)
+}
+
 /// Reads the list filters (API and page alike); an unknown code is an error naming the parameter.
 pub fn partnerships_query(params: &Params, tr: &Tr) -> Result<PartnershipQuery, Vec<FieldError>> {
     let mut c = Check::new(tr);
@@ -198,11 +211,7 @@ pub async fn update(
     ApiJson(body): ApiJson<PartnershipInput>,
 ) -> ApiResult<impl IntoResponse> {
     let tr = lang(&headers);
-    let (scope, _) = app
-        .store
-        .partnership_any(&caller, PartnershipId(id))
-        .await?;
-    scope.require_write()?;
+    let scope = writable(&app, &caller, id).await?;
     let (version, if_match) = expected_version(&headers, body.version, &tr)?;
     let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
     let saved = app
@@ -285,11 +294,7 @@ pub async fn create_interaction(
     ApiJson(body): ApiJson<InteractionInput>,
 ) -> ApiResult<impl IntoResponse> {
     let tr = lang(&headers);
-    let (scope, _) = app
-        .store
-        .partnership_any(&caller, PartnershipId(id))
-        .await?;
-    scope.require_write()?;
+    let scope = writable(&app, &caller, id).await?;
     let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
     let saved = app
         .store
@@ -325,11 +330,7 @@ pub async fn create_outcome(
     ApiJson(body): ApiJson<OutcomeInput>,
 ) -> ApiResult<impl IntoResponse> {
     let tr = lang(&headers);
-    let (scope, _) = app
-        .store
-        .partnership_any(&caller, PartnershipId(id))
-        .await?;
-    scope.require_write()?;
+    let scope = writable(&app, &caller, id).await?;
     let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
     let saved = app
         .store
@@ -399,11 +400,7 @@ pub async fn create_flow(
     ApiJson(body): ApiJson<crate::forms::FlowInput>,
 ) -> ApiResult<impl IntoResponse> {
     let tr = lang(&headers);
-    let (scope, _) = app
-        .store
-        .partnership_any(&caller, PartnershipId(id))
-        .await?;
-    scope.require_write()?;
+    let scope = writable(&app, &caller, id).await?;
     let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
     let saved = app
         .store

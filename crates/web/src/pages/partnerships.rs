@@ -365,12 +365,11 @@ async fn show_page(
     s: &Session,
     scope: &WorkspaceScope,
     id: PartnershipId,
-    i: InteractionInput,
-    o: OutcomeInput,
-    f: FlowInput,
+    drafts: Drafts,
     errors: &[FieldError],
 ) -> WebResult<Response> {
     let t = s.t;
+    let Drafts { i, o, f } = drafts;
     let p = app.store.partnership(scope, id).await?;
     let outcomes = app
         .store
@@ -510,22 +509,7 @@ async fn show(
     Path((slug, id)): Path<(String, i64)>,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
-    let blank = InteractionInput {
-        kind: "reunion".into(),
-        occurred_on: Utc::now().date_naive().to_string(),
-        ..Default::default()
-    };
-    show_page(
-        &app,
-        &s,
-        &scope,
-        PartnershipId(id),
-        blank,
-        blank_outcome(),
-        blank_flow(),
-        &[],
-    )
-    .await
+    show_page(&app, &s, &scope, PartnershipId(id), Drafts::blank(), &[]).await
 }
 
 async fn add_interaction(
@@ -557,9 +541,10 @@ async fn add_interaction(
                 &s,
                 &scope,
                 PartnershipId(id),
-                input,
-                blank_outcome(),
-                blank_flow(),
+                Drafts {
+                    i: input,
+                    ..Drafts::blank()
+                },
                 &errors,
             )
             .await
@@ -572,6 +557,24 @@ fn blank_outcome() -> OutcomeInput {
         kind: "pmsmp".into(),
         duration_unit: Some("mois".into()),
         ..Default::default()
+    }
+}
+
+/// What the three small forms of the partnership page hold: empty, or what was typed
+/// in the one that was sent back with its errors.
+struct Drafts {
+    i: InteractionInput,
+    o: OutcomeInput,
+    f: FlowInput,
+}
+
+impl Drafts {
+    fn blank() -> Self {
+        Self {
+            i: blank_interaction(),
+            o: blank_outcome(),
+            f: blank_flow(),
+        }
     }
 }
 
@@ -631,9 +634,10 @@ async fn add_flow(
                 &s,
                 &scope,
                 PartnershipId(id),
-                blank_interaction(),
-                blank_outcome(),
-                input,
+                Drafts {
+                    f: input,
+                    ..Drafts::blank()
+                },
                 &errors,
             )
             .await
@@ -702,9 +706,10 @@ async fn add_outcome(
                 &s,
                 &scope,
                 PartnershipId(id),
-                blank_interaction(),
-                input,
-                blank_flow(),
+                Drafts {
+                    o: input,
+                    ..Drafts::blank()
+                },
                 &errors,
             )
             .await
