@@ -637,3 +637,104 @@ impl Store {
         self.contact(scope, id).await
     }
 }
+
+impl Store {
+    /// Finds an interaction among the caller's workspaces and returns it with the scope.
+    pub async fn interaction_any(
+        &self,
+        caller: &crate::Caller,
+        id: InteractionId,
+    ) -> Result<(WorkspaceScope, Interaction)> {
+        #[derive(FromQueryResult)]
+        struct S {
+            slug: String,
+        }
+        let found: Option<S> = db::one(
+            &self.db,
+            "SELECT w.slug FROM interactions i JOIN workspaces w ON w.id = i.workspace_id \
+             JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1 WHERE i.id = $2 AND ($3 IS NULL OR w.id = $3)",
+            vec![caller.user_id.0.into(), id.0.into(), caller.only_workspace.map(|w| w.0).into()],
+        )
+        .await?;
+        let scope = self
+            .scope(
+                caller,
+                &found.ok_or(StoreError::not_found("interaction"))?.slug,
+            )
+            .await?;
+        let row: InteractionRow = db::one(
+            &self.db,
+            &format!("{INTERACTION_SELECT} WHERE i.id = $1 AND i.workspace_id = $2"),
+            vec![id.0.into(), scope.workspace_id.0.into()],
+        )
+        .await?
+        .ok_or(StoreError::not_found("interaction"))?;
+        Ok((scope, row.try_into()?))
+    }
+
+    /// Corrects an interaction if it is still at `version`; the partnership's last
+    /// interaction day follows.
+    pub async fn update_interaction(
+        &self,
+        scope: &WorkspaceScope,
+        id: InteractionId,
+        version: i64,
+        d: &InteractionDraft,
+    ) -> Result<Interaction> {
+        scope.require_write()?;
+        let txn = self.write().await?;
+        let before: Interaction = db::one::<InteractionRow>(
+            &txn,
+            &format!("{INTERACTION_SELECT} WHERE i.id = $1 AND i.workspace_id = $2"),
+            vec![id.0.into(), scope.workspace_id.0.into()],
+        )
+        .await?
+        .ok_or(StoreError::not_found("interaction"))?
+        .try_into()?;
+        let n = db::exec(
+            &txn,
+            "UPDATE interactions SET kind = $1, occurred_on = $2, participants = $3, note = $4, version = version + 1 \
+             WHERE id = $5 AND workspace_id = $6 AND version = $7",
+            vec![d.kind.as_str().into(), d.occurred_on.into(), d.participants.trim().into(), d.note.trim().into(), id.0.into(), scope.workspace_id.0.into(), version.into()],
+        )
+        .await?;
+        if n == 0 {
+            let current = db::scalar(
+                &txn,
+                "SELECT version FROM interactions WHERE id = $1",
+                vec![id.0.into()],
+            )
+            .await?;
+            return Err(StoreError::Conflict { current });
+        }
+        refresh_activity(
+            &txn,
+            scope.workspace_id.0,
+            scope.dormant_months,
+            before.partnership_id.0,
+        )
+        .await?;
+        audit::record(
+            &txn,
+            Record {
+                workspace: Some(scope.workspace_id),
+                user: Some(scope.user_id),
+                entity: "interaction",
+                entity_id: id.0,
+                action: Action::Update,
+                before: Some(&before.data),
+                after: Some(d),
+            },
+        )
+        .await?;
+        let row: InteractionRow = db::one(
+            &txn,
+            &format!("{INTERACTION_SELECT} WHERE i.id = $1"),
+            vec![id.0.into()],
+        )
+        .await?
+        .ok_or(StoreError::not_found("interaction"))?;
+        txn.commit().await?;
+        row.try_into()
+    }
+}

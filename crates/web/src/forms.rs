@@ -501,6 +501,8 @@ pub struct InteractionInput {
     pub participants: String,
     #[serde(default)]
     pub note: String,
+    /// The version read, for a correction (or send `If-Match`).
+    pub version: Option<i64>,
 }
 
 impl InteractionInput {

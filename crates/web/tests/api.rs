@@ -805,6 +805,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/partnerships/{id}/history"),
     ("get", "/api/v1/partnerships/{id}/interactions"),
     ("post", "/api/v1/partnerships/{id}/interactions"),
+    ("put", "/api/v1/interactions/{id}"),
+    ("delete", "/api/v1/interactions/{id}"),
     ("get", "/api/v1/partnerships/{id}/outcomes"),
     ("post", "/api/v1/partnerships/{id}/outcomes"),
     ("get", "/api/v1/partnerships/{id}/flows"),
@@ -829,6 +831,14 @@ dual_test!(
             .await;
         assert_eq!(contact.status, StatusCode::CREATED, "{}", contact.text);
         let cid = contact.json["id"].as_i64().expect("contact id");
+        let interaction = app
+            .post(
+                &alice.token,
+                &format!("/api/v1/partnerships/{}/interactions", pid.0),
+                &json!({"kind": "appel", "occurred_on": "2026-01-05"}),
+            )
+            .await;
+        let iid = interaction.json["id"].as_i64().expect("interaction id");
 
         let doc = app
             .client
@@ -879,6 +889,8 @@ dual_test!(
                 "{id}",
                 &if path.contains("contacts") {
                     cid
+                } else if path.starts_with("/api/v1/interactions/") {
+                    iid
                 } else if path.contains("organisations") {
                     org.0
                 } else {

@@ -48,7 +48,7 @@ pub fn router() -> Router<App> {
         organisations::list, organisations::create, organisations::get_one, organisations::update, organisations::history,
         partnerships::list_in_workspace, partnerships::create, partnerships::list_visible, partnerships::get_one,
         partnerships::update, partnerships::delete, partnerships::history, partnerships::list_interactions,
-        partnerships::create_interaction, partnerships::list_outcomes, partnerships::create_outcome, partnerships::list_flows, partnerships::create_flow, partnerships::dashboard,
+        partnerships::create_interaction, partnerships::list_outcomes, partnerships::create_outcome, partnerships::list_flows, partnerships::create_flow, partnerships::dashboard, partnerships::update_interaction, partnerships::delete_interaction,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

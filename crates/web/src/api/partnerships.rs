@@ -53,6 +53,10 @@ pub fn router() -> Router<App> {
             get(list_flows).post(create_flow),
         )
         .route("/workspaces/{slug}/dashboard", get(dashboard))
+        .route(
+            "/interactions/{id}",
+            axum::routing::put(update_interaction).delete(delete_interaction),
+        )
 }
 
 /// The caller's scope in the workspace of partnership `id`, if they may write there.
@@ -447,4 +451,48 @@ pub async fn dashboard(
     let scope = app.store.scope(&caller, &slug).await?;
     let (from, to) = period(&params, &lang(&headers)).map_err(WebError::Invalid)?;
     Ok(Json(app.store.dashboard(&scope, from, to).await?))
+}
+
+/// Corrects an interaction. Send `If-Match: "<version>"` (412 when stale) or `version` in the body (409).
+#[utoipa::path(put, path = "/api/v1/interactions/{id}", tag = "partenariats", params(("id" = i64, Path)), request_body = InteractionInput,
+    responses((status = 200, body = InteractionView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update_interaction(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<InteractionInput>,
+) -> ApiResult<Json<InteractionView>> {
+    let tr = lang(&headers);
+    let (scope, _) = app
+        .store
+        .interaction_any(&caller, partinnov_store::InteractionId(id))
+        .await?;
+    scope.require_write()?;
+    let (version, if_match) = expected_version(&headers, body.version, &tr)?;
+    let draft = body.to_draft(&tr).map_err(WebError::Invalid)?;
+    let saved = app
+        .store
+        .update_interaction(&scope, partinnov_store::InteractionId(id), version, &draft)
+        .await
+        .map_err(|e| stale(e.into(), if_match))?;
+    Ok(Json(saved.into()))
+}
+
+/// Deletes an interaction; the partnership's last interaction day follows.
+#[utoipa::path(delete, path = "/api/v1/interactions/{id}", tag = "partenariats", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+pub async fn delete_interaction(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    let (scope, _) = app
+        .store
+        .interaction_any(&caller, partinnov_store::InteractionId(id))
+        .await?;
+    app.store
+        .delete_interaction(&scope, partinnov_store::InteractionId(id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -26,6 +26,10 @@ pub fn router() -> Router<App> {
         .route("/espaces/{slug}/contacts/{id}/supprimer", post(delete))
         .route("/espaces/{slug}/contacts/{id}/export", get(export))
         .route("/espaces/{slug}/contacts/{id}/anonymiser", post(anonymise))
+        .route(
+            "/espaces/{slug}/contacts/{id}/modifier",
+            get(edit_form).post(update),
+        )
 }
 
 pub struct Line {
@@ -48,6 +52,9 @@ struct ContactsPage {
     /// "Name (#id)" of each organisation, for the organisation box.
     suggestions: Vec<String>,
     organisation_typed: String,
+    /// The contact being edited (0 for a new one) and the version read.
+    editing: i64,
+    version: i64,
     errors: Errors,
 }
 
@@ -96,6 +103,8 @@ async fn page(
         v,
         suggestions,
         organisation_typed,
+        editing: 0,
+        version: 0,
         errors: Errors::from(errors),
     })
 }
@@ -133,32 +142,7 @@ async fn create(
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
     scope.require_write()?;
-    let typed = form.get("organisation").to_owned();
-    let mut errors = vec![];
-    let organisation_id = if typed.is_empty() {
-        None
-    } else {
-        match typed
-            .rsplit_once("(#")
-            .and_then(|(_, rest)| rest.strip_suffix(')'))
-            .and_then(|n| n.parse().ok())
-        {
-            Some(id) => Some(id),
-            None => {
-                errors.push(FieldError::new(&s.t, "organisation", "unknown_partner"));
-                None
-            }
-        }
-    };
-    let input = ContactInput {
-        organisation_id,
-        name: form.get("name").to_owned(),
-        job_title: form.get("job_title").to_owned(),
-        email: form.get("email").to_owned(),
-        phone: form.get("phone").to_owned(),
-        notes: form.get("notes").to_owned(),
-        version: None,
-    };
+    let (input, typed, mut errors) = read(&form, &s.t);
     match input.to_draft(&s.t) {
         Ok(d) if errors.is_empty() => {
             app.store.create_contact(&scope, &d).await?;
@@ -223,4 +207,102 @@ async fn anonymise(
     let scope = app.store.scope(&s.caller, &slug).await?;
     app.store.anonymise_contact(&scope, ContactId(id)).await?;
     Ok(Redirect::to(&format!("/espaces/{slug}/contacts")).into_response())
+}
+
+/// Reads the contact form; the organisation box holds "Name (#id)" from the suggestions.
+fn read(
+    form: &crate::auth::FormData,
+    t: &crate::i18n::Tr,
+) -> (ContactInput, String, Vec<FieldError>) {
+    let typed = form.get("organisation").to_owned();
+    let mut errors = vec![];
+    let organisation_id = if typed.is_empty() {
+        None
+    } else {
+        match typed
+            .rsplit_once("(#")
+            .and_then(|(_, rest)| rest.strip_suffix(')'))
+            .and_then(|n| n.parse().ok())
+        {
+            Some(id) => Some(id),
+            None => {
+                errors.push(FieldError::new(t, "organisation", "unknown_partner"));
+                None
+            }
+        }
+    };
+    let input = ContactInput {
+        organisation_id,
+        name: form.get("name").to_owned(),
+        job_title: form.get("job_title").to_owned(),
+        email: form.get("email").to_owned(),
+        phone: form.get("phone").to_owned(),
+        notes: form.get("notes").to_owned(),
+        version: form.get("version").parse().ok(),
+    };
+    (input, typed, errors)
+}
+
+async fn edit_form(
+    State(app): State<App>,
+    s: Session,
+    Path((slug, id)): Path<(String, i64)>,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    scope.require_write()?;
+    let c = app.store.contact(&scope, ContactId(id)).await?;
+    let typed = match (c.organisation_id, &c.organisation_name) {
+        (Some(o), Some(n)) => format!("{n} (#{o})"),
+        _ => String::new(),
+    };
+    let v = ContactInput {
+        organisation_id: c.organisation_id,
+        name: c.name,
+        job_title: c.job_title,
+        email: c.email,
+        phone: c.phone,
+        notes: c.notes,
+        version: Some(c.version),
+    };
+    let mut p = page(&app, &s, &scope, None, v, typed, &[]).await?;
+    p.editing = id;
+    p.version = c.version;
+    Ok(render(&p))
+}
+
+async fn update(
+    State(app): State<App>,
+    Path((slug, id)): Path<(String, i64)>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    scope.require_write()?;
+    app.store.contact(&scope, ContactId(id)).await?;
+    let (input, typed, mut errors) = read(&form, &s.t);
+    let version = input.version.unwrap_or(0);
+    let result = match input.to_draft(&s.t) {
+        Ok(d) if errors.is_empty() => app
+            .store
+            .update_contact(&scope, ContactId(id), version, &d)
+            .await
+            .map_err(crate::error::WebError::from),
+        Ok(_) => Err(crate::error::WebError::Invalid(vec![])),
+        Err(more) => Err(crate::error::WebError::Invalid(more)),
+    };
+    let status = match result {
+        Ok(_) => return Ok(Redirect::to(&format!("/espaces/{slug}/contacts")).into_response()),
+        Err(crate::error::WebError::Invalid(more)) => {
+            errors.extend(more);
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(crate::error::WebError::Conflict { .. }) => {
+            errors.push(FieldError::new(&s.t, "name", "changed_meanwhile"));
+            StatusCode::CONFLICT
+        }
+        Err(e) => return Err(e),
+    };
+    let mut p = page(&app, &s, &scope, None, input, typed, &errors).await?;
+    p.editing = id;
+    p.version = version;
+    Ok(render_with(status, &p))
 }

@@ -61,6 +61,10 @@ pub fn router() -> Router<App> {
             post(add_outcome),
         )
         .route("/espaces/{slug}/partenariats/{id}/flux", post(add_flow))
+        .route(
+            "/espaces/{slug}/partenariats/{id}/interactions/{interaction}/supprimer",
+            post(delete_interaction),
+        )
 }
 
 // ---------------------------------------------------------------- list
@@ -249,6 +253,7 @@ pub struct FormLine {
 }
 
 pub struct Event {
+    pub id: i64,
     pub date: String,
     pub kind: String,
     pub author: String,
@@ -443,6 +448,7 @@ async fn show_page(
         events: events
             .iter()
             .map(|e| Event {
+                id: e.id.0,
                 date: t.date(&e.data.occurred_on),
                 kind: e.data.kind.label(t.lang).to_owned(),
                 author: e.author_name.clone().unwrap_or_default(),
@@ -524,6 +530,7 @@ async fn add_interaction(
         occurred_on: form.get("occurred_on").to_owned(),
         participants: form.get("participants").to_owned(),
         note: form.get("note").to_owned(),
+        version: None,
     };
     match input.to_draft(&s.t) {
         Ok(draft) => {
@@ -1351,4 +1358,16 @@ async fn update(
             other => Err(other),
         },
     }
+}
+
+async fn delete_interaction(
+    State(app): State<App>,
+    Path((slug, id, interaction)): Path<(String, i64, i64)>,
+    CsrfForm { session: s, .. }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    app.store
+        .delete_interaction(&scope, partinnov_store::InteractionId(interaction))
+        .await?;
+    Ok(Redirect::to(&format!("/espaces/{slug}/partenariats/{id}#chronologie")).into_response())
 }
