@@ -11,6 +11,11 @@ use serde::Serialize;
 
 use crate::i18n::Tr;
 
+/// The translator of the request being served (French outside a request).
+fn request_tr() -> Tr {
+    Tr::new(crate::REQUEST_LANG.try_with(|l| *l).unwrap_or_default())
+}
+
 /// A field that failed validation, with a stable code the catalogue turns into a sentence.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldError {
@@ -107,7 +112,7 @@ impl From<StoreError> for WebError {
             StoreError::Forbidden => WebError::Forbidden,
             StoreError::Conflict { current } => WebError::Conflict { current },
             StoreError::Duplicate { field, .. } => {
-                let tr = Tr::default();
+                let tr = request_tr();
                 WebError::Invalid(vec![FieldError::new(
                     &tr,
                     field,
@@ -115,7 +120,7 @@ impl From<StoreError> for WebError {
                 )])
             }
             StoreError::Invalid { field, code } => {
-                WebError::Invalid(vec![FieldError::new(&Tr::default(), field, code)])
+                WebError::Invalid(vec![FieldError::new(&request_tr(), field, code)])
             }
             StoreError::Database(e) => WebError::Internal(Box::new(e)),
         }
@@ -129,7 +134,7 @@ impl IntoResponse for WebError {
         if let WebError::Unauthenticated = self {
             return Redirect::to("/connexion").into_response();
         }
-        let tr = Tr::default();
+        let tr = request_tr();
         let title = tr.t(&format!("problem.{}", self.code()));
         let detail = match &self {
             WebError::Invalid(errors) => errors
@@ -180,7 +185,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = self.0;
         e.log();
-        let tr = Tr::default();
+        let tr = request_tr();
         let status = e.status();
         let problem = Problem {
             kind: format!("/problems/{}", e.code()),

@@ -34,7 +34,22 @@ pub fn router(app: App) -> Router {
         .merge(pages::router())
         .nest("/api/v1", api::router())
         .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(with_lang))
         .with_state(app)
+}
+
+tokio::task_local! {
+    /// The language of the request being served, so that errors rendered far from the
+    /// handler (problem titles, error pages, field messages) speak it too.
+    pub static REQUEST_LANG: partinnov_domain::lang::Lang;
+}
+
+async fn with_lang(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let lang = auth::lang(req.headers()).lang;
+    REQUEST_LANG.scope(lang, next.run(req)).await
 }
 
 /// 200 when the database answers, 503 otherwise.
