@@ -37,7 +37,13 @@ struct LoginPage {
 
 /// Keeps only a local path, so a crafted link cannot send people elsewhere.
 fn safe_next(candidate: &str) -> String {
-    if candidate.starts_with('/') && !candidate.starts_with("//") && !candidate.contains('\\') {
+    // Browsers drop tabs and newlines inside URLs and read `\` as `/`, so `/\t/evil` or
+    // `/\\evil` would leave the site: only printable ASCII, one leading slash.
+    let local = candidate.starts_with('/')
+        && !candidate.starts_with("//")
+        && !candidate.contains('\\')
+        && candidate.chars().all(|c| c.is_ascii_graphic());
+    if local {
         candidate.to_owned()
     } else {
         "/".to_owned()
@@ -137,9 +143,32 @@ async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
         .and_then(|r| {
             r.find("://")
                 .map(|i| &r[i + 3..])
-                .and_then(|rest| rest.find('/').map(|j| rest[j..].to_owned()))
+                .and_then(|rest| rest.find('/').map(|j| safe_next(&rest[j..])))
         })
         .unwrap_or_else(|| "/".to_owned());
     let cookie = format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000");
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_sign_in() {
+        assert_eq!(safe_next("/invitation/abc"), "/invitation/abc");
+        assert_eq!(safe_next("/espaces/atelier?x=1"), "/espaces/atelier?x=1");
+        for hostile in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "evil",
+            "/ /evil",
+            "",
+        ] {
+            assert_eq!(safe_next(hostile), "/", "{hostile:?} must not be followed");
+        }
+    }
 }
