@@ -206,6 +206,22 @@ pub(crate) async fn insert_id(
     Ok(row.try_get_by_index::<i64>(0)?)
 }
 
+/// Runs an `INSERT … SELECT … FROM partnerships p WHERE p.id = … AND p.workspace_id = …
+/// RETURNING id`: when the partnership is not in the scope's workspace nothing is
+/// inserted, and that is "partnership not found", not a database error.
+pub(crate) async fn insert_on_partnership(
+    c: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<i64> {
+    insert_id(c, sql, values).await.map_err(|e| match e {
+        StoreError::Database(sea_orm::DbErr::RecordNotInserted) => {
+            StoreError::not_found("partnership")
+        }
+        e => e,
+    })
+}
+
 /// A single `i64` (a count, an id).
 pub(crate) async fn scalar(c: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<i64> {
     let row = c

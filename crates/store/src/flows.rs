@@ -108,7 +108,7 @@ impl Store {
         scope.require_write()?;
         d.validate()?;
         let txn = self.write().await?;
-        let id = db::insert_id(
+        let id = db::insert_on_partnership(
             &txn,
             "INSERT INTO flows (workspace_id, partnership_id, kind, year, amount_cents, days, day_rate_cents, note, author_id, created_at) \
              SELECT $1, p.id, $2, $3, $4, $5, $6, $7, $8, $9 FROM partnerships p WHERE p.id = $10 AND p.workspace_id = $1 AND p.deleted_at IS NULL \
@@ -126,11 +126,7 @@ impl Store {
                 partnership.0.into(),
             ],
         )
-        .await
-        .map_err(|e| match e {
-            StoreError::Database(sea_orm::DbErr::RecordNotInserted) => StoreError::not_found("partnership"),
-            e => e,
-        })?;
+        .await?;
         audit::record(
             &txn,
             Record {

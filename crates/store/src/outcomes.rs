@@ -174,7 +174,7 @@ impl Store {
         d.validate()?;
         let category = d.classification()?.map(|c| c.category);
         let txn = self.write().await?;
-        let id = db::insert_id(
+        let id = db::insert_on_partnership(
             &txn,
             "INSERT INTO outcomes (workspace_id, partnership_id, person_ref, kind, started_on, ended_on, days, hours, contract, duration_days, \
              aided, working_time_pct, category, note, author_id, created_at) \
@@ -199,11 +199,7 @@ impl Store {
                 partnership.0.into(),
             ],
         )
-        .await
-        .map_err(|e| match e {
-            StoreError::Database(sea_orm::DbErr::RecordNotInserted) => StoreError::not_found("partnership"),
-            e => e,
-        })?;
+        .await?;
         audit::record(
             &txn,
             Record {

@@ -143,6 +143,22 @@ pub(crate) async fn refresh_activity(
     Ok(())
 }
 
+/// Erasure: earlier audit entries of a contact held the person's name and details; keep
+/// that a contact existed and changed, not who it was.
+async fn erase_contact_audit(
+    c: &impl ConnectionTrait,
+    scope: &WorkspaceScope,
+    id: ContactId,
+) -> Result<()> {
+    db::exec(
+        c,
+        "UPDATE audit_events SET before_json = NULL, after_json = NULL WHERE entity = 'contact' AND entity_id = $1 AND workspace_id = $2",
+        vec![id.0.into(), scope.workspace_id.0.into()],
+    )
+    .await?;
+    Ok(())
+}
+
 fn validate_contact(d: &ContactDraft) -> Result<()> {
     if d.name.trim().is_empty() {
         return Err(StoreError::Invalid {
@@ -168,7 +184,7 @@ pub(crate) async fn insert_interaction(
     partnership: PartnershipId,
     d: &InteractionDraft,
 ) -> Result<InteractionId> {
-    let id = db::insert_id(
+    let id = db::insert_on_partnership(
         c,
         "INSERT INTO interactions (workspace_id, partnership_id, kind, occurred_on, author_id, participants, note, created_at) \
          SELECT $1, p.id, $2, $3, $4, $5, $6, $7 FROM partnerships p WHERE p.id = $8 AND p.workspace_id = $1 AND p.deleted_at IS NULL \
@@ -184,11 +200,7 @@ pub(crate) async fn insert_interaction(
             partnership.0.into(),
         ],
     )
-    .await
-    .map_err(|e| match e {
-        StoreError::Database(sea_orm::DbErr::RecordNotInserted) => StoreError::not_found("partnership"),
-        e => e,
-    })?;
+    .await?;
     refresh_activity(c, ws, months, partnership.0).await?;
     audit::record(
         c,
@@ -457,14 +469,7 @@ impl Store {
             vec![id.0.into(), scope.workspace_id.0.into()],
         )
         .await?;
-        // Erasure: earlier audit entries held the person's name and details; keep that
-        // a contact existed and changed, not who it was.
-        db::exec(
-            &txn,
-            "UPDATE audit_events SET before_json = NULL, after_json = NULL WHERE entity = 'contact' AND entity_id = $1 AND workspace_id = $2",
-            vec![id.0.into(), scope.workspace_id.0.into()],
-        )
-        .await?;
+        erase_contact_audit(&txn, scope, id).await?;
         // The audit keeps that a contact was deleted, not who it was: personal data goes.
         audit::record::<ContactDraft>(
             &txn,
@@ -614,12 +619,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::not_found("contact"));
         }
-        db::exec(
-            &txn,
-            "UPDATE audit_events SET before_json = NULL, after_json = NULL WHERE entity = 'contact' AND entity_id = $1 AND workspace_id = $2",
-            vec![id.0.into(), scope.workspace_id.0.into()],
-        )
-        .await?;
+        erase_contact_audit(&txn, scope, id).await?;
         audit::record::<ContactDraft>(
             &txn,
             Record {

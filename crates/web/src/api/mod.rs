@@ -110,6 +110,15 @@ impl FromRequestParts<App> for Params {
 }
 
 impl Params {
+    /// The parameters of a raw query string (pages read filters this way); a malformed
+    /// string counts as no parameter at all.
+    pub fn from_query(raw: Option<&str>) -> Self {
+        let pairs: Vec<(String, String)> = raw
+            .map(|r| serde_urlencoded::from_str(r).unwrap_or_default())
+            .unwrap_or_default();
+        Params(pairs.into_iter().collect())
+    }
+
     pub fn get(&self, k: &str) -> Option<&str> {
         self.0.get(k).map(|s| s.trim()).filter(|s| !s.is_empty())
     }

@@ -54,14 +54,11 @@ async fn login_page(
     headers: HeaderMap,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
-    let pairs: Vec<(String, String)> = raw
-        .as_deref()
-        .map(|r| serde_urlencoded::from_str(r).unwrap_or_default())
-        .unwrap_or_default();
-    let next = pairs
-        .iter()
-        .find(|(k, _)| k == "suite")
-        .map_or_else(|| "/".to_owned(), |(_, v)| safe_next(v));
+    // The raw value, untrimmed: safe_next judges exactly what the browser would follow.
+    let next = crate::api::Params::from_query(raw.as_deref())
+        .0
+        .get("suite")
+        .map_or_else(|| "/".to_owned(), |v| safe_next(v));
     render_with(
         StatusCode::OK,
         &LoginPage {

@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use partinnov_store::{ContactId, WorkspaceScope, organisations::OrganisationQuery};
+use partinnov_store::{ContactId, WorkspaceScope};
 
 use crate::{
     App,
@@ -85,17 +85,7 @@ async fn page(
             phone: c.phone,
         })
         .collect();
-    let suggestions = app
-        .store
-        .organisations(&OrganisationQuery {
-            per_page: 300,
-            ..Default::default()
-        })
-        .await?
-        .items
-        .into_iter()
-        .map(|o| format!("{} (#{})", o.data.name, o.id))
-        .collect();
+    let suggestions = super::organisation_suggestions(&app.store).await?;
     Ok(ContactsPage {
         c: Chrome::new(&app.store, s, Some(scope), s.t.t("contact.title")).await?,
         q: q.unwrap_or("").to_owned(),
@@ -116,11 +106,7 @@ async fn list(
     RawQuery(raw): RawQuery,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
-    let pairs: Vec<(String, String)> = raw
-        .as_deref()
-        .map(|r| serde_urlencoded::from_str(r).unwrap_or_default())
-        .unwrap_or_default();
-    let p = Params(pairs.into_iter().collect());
+    let p = Params::from_query(raw.as_deref());
     Ok(render(
         &page(
             &app,
@@ -219,11 +205,7 @@ fn read(
     let organisation_id = if typed.is_empty() {
         None
     } else {
-        match typed
-            .rsplit_once("(#")
-            .and_then(|(_, rest)| rest.strip_suffix(')'))
-            .and_then(|n| n.parse().ok())
-        {
+        match super::suggested_id(&typed) {
             Some(id) => Some(id),
             None => {
                 errors.push(FieldError::new(t, "organisation", "unknown_partner"));

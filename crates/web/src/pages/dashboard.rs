@@ -101,11 +101,7 @@ async fn show(
 ) -> WebResult<Response> {
     let t = s.t;
     let scope = app.store.scope(&s.caller, &slug).await?;
-    let pairs: Vec<(String, String)> = raw
-        .as_deref()
-        .map(|r| serde_urlencoded::from_str(r).unwrap_or_default())
-        .unwrap_or_default();
-    let params = Params(pairs.into_iter().collect());
+    let params = Params::from_query(raw.as_deref());
     let (range, errors) = match period(&params, &t) {
         Ok(r) => (r, vec![]),
         Err(e) => (

@@ -166,6 +166,30 @@ pub struct ErrorPage {
     pub detail: String,
 }
 
+/// Organisations of the registry as the `<datalist>` suggestions show them: "Name (#id)".
+/// [`suggested_id`] reads the id back from what the person chose.
+pub async fn organisation_suggestions(store: &Store) -> WebResult<Vec<String>> {
+    let page = store
+        .organisations(&partinnov_store::organisations::OrganisationQuery {
+            per_page: 300,
+            ..Default::default()
+        })
+        .await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|o| format!("{} (#{})", o.data.name, o.id))
+        .collect())
+}
+
+/// The id in a suggestion "Name (#id)", if the text is one.
+pub fn suggested_id(typed: &str) -> Option<i64> {
+    typed
+        .rsplit_once("(#")
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .and_then(|n| n.parse().ok())
+}
+
 /// `(code, label)` pairs of a coded enum, for `<select>` options.
 #[macro_export]
 macro_rules! options {

@@ -69,11 +69,7 @@ struct ListPage {
 
 async fn list(State(app): State<App>, s: Session, RawQuery(raw): RawQuery) -> WebResult<Response> {
     let t = s.t;
-    let pairs: Vec<(String, String)> = raw
-        .as_deref()
-        .map(|r| serde_urlencoded::from_str(r).unwrap_or_default())
-        .unwrap_or_default();
-    let p = Params(pairs.into_iter().collect());
+    let p = Params::from_query(raw.as_deref());
     let page: u32 = p
         .get("page")
         .and_then(|v| v.parse().ok())

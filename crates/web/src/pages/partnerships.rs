@@ -171,11 +171,7 @@ async fn list(
 ) -> WebResult<Response> {
     let t = s.t;
     let scope = app.store.scope(&s.caller, &slug).await?;
-    let pairs: Vec<(String, String)> = raw
-        .as_deref()
-        .map(|r| serde_urlencoded::from_str(r).unwrap_or_default())
-        .unwrap_or_default();
-    let params = Params(pairs.into_iter().collect());
+    let params = Params::from_query(raw.as_deref());
     let (mut query, errors) = match crate::api::partnerships_query(&params, &t) {
         Ok(q) => (q, vec![]),
         Err(errors) => (Default::default(), errors),
@@ -845,18 +841,7 @@ impl FormContext<'_> {
             .into_iter()
             .map(|m| (m.user_id, m.name, v.holders.contains(&m.user_id)))
             .collect();
-        let suggestions = self
-            .app
-            .store
-            .organisations(&OrganisationQuery {
-                per_page: 300,
-                ..Default::default()
-            })
-            .await?
-            .items
-            .into_iter()
-            .map(|o| format!("{} (#{})", o.data.name, o.id))
-            .collect();
+        let suggestions = super::organisation_suggestions(&self.app.store).await?;
         Ok(FormPage {
             c: Chrome::new(&self.app.store, self.s, Some(self.scope), heading.clone()).await?,
             action,
@@ -974,11 +959,7 @@ async fn resolve_partner(
     typed: &str,
     create_missing: bool,
 ) -> Result<OrganisationId, &'static str> {
-    if let Some(id) = typed
-        .rsplit_once("(#")
-        .and_then(|(_, rest)| rest.strip_suffix(')'))
-        .and_then(|n| n.parse().ok())
-    {
+    if let Some(id) = super::suggested_id(typed) {
         return store
             .organisation(OrganisationId(id))
             .await
