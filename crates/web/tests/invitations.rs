@@ -103,6 +103,10 @@ partinnov_store::dual_test!(
             .await
             .unwrap();
         assert_eq!(again.status(), StatusCode::NOT_FOUND);
+        assert!(
+            unescape(&again.text().await.unwrap()).contains("pas (ou plus) valable"),
+            "the page says the link is no longer valid"
+        );
         let forged = anonymous
             .get(app.url(&format!("/invitation/{}", "0".repeat(64))))
             .send()

@@ -55,6 +55,22 @@ async fn target_or_404(app: &App, secret: &str) -> WebResult<InvitationTarget> {
     })
 }
 
+/// Answers a link that leads nowhere with a page saying so: the same words for a forged,
+/// a used and an expired link, so none reveals which it is.
+fn invalid_link(t: Tr, e: WebError) -> Response {
+    match e {
+        WebError::NotFound => render_with(
+            StatusCode::NOT_FOUND,
+            &super::ErrorPage {
+                t,
+                title: t.t("invitation.invalid_title"),
+                detail: t.t("invitation.invalid").to_owned(),
+            },
+        ),
+        other => other.into_response(),
+    }
+}
+
 async fn current_session(
     app: &App,
     headers: &HeaderMap,
@@ -71,7 +87,10 @@ async fn show(
     Path(secret): Path<String>,
 ) -> WebResult<Response> {
     let t = lang(&headers);
-    let target = target_or_404(&app, &secret).await?;
+    let target = match target_or_404(&app, &secret).await {
+        Ok(target) => target,
+        Err(e) => return Ok(invalid_link(t, e)),
+    };
     let session = current_session(&app, &headers).await?;
     let page = InvitationPage {
         t,
