@@ -3,6 +3,7 @@
 //! calls the crates below; every failure is one line on stderr and a non-zero exit.
 
 mod demo;
+mod export;
 mod generate;
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
@@ -100,6 +101,11 @@ enum Command {
     Outcome {
         #[command(subcommand)]
         command: OutcomeCommand,
+    },
+    /// Exporte une liste ou des chiffres en CSV, CSV pour Excel, XLSX ou JSON.
+    Export {
+        #[command(subcommand)]
+        command: export::ExportCommand,
     },
     /// Remplit une base avec des données synthétiques réalistes (graine fixe), pour les mesures.
     Gen {
@@ -418,6 +424,7 @@ async fn run(command: Command) -> Result<()> {
                 }
             }
         }
+        Command::Export { command } => export::run(command).await,
         Command::Backup { db, out } => {
             let store = db.open().await?;
             // Written next to the target and renamed at the end: an interrupted backup

@@ -67,6 +67,8 @@ pub struct PartnershipDraft {
 pub struct PartnerRef {
     pub id: i64,
     pub name: String,
+    pub siret: Option<String>,
+    pub commune_code: Option<String>,
     pub commune_name: Option<String>,
     pub departement_code: Option<String>,
 }
@@ -358,13 +360,15 @@ async fn load_many(c: &impl ConnectionTrait, rows: Vec<Row>) -> Result<Vec<Partn
         partnership_id: i64,
         id: i64,
         name: String,
+        siret: Option<String>,
+        commune_code: Option<String>,
         commune_name: Option<String>,
         departement_code: Option<String>,
     }
     let partners: Vec<P> = db::all(
         c,
         &format!(
-            "SELECT pp.partnership_id, o.id, o.name, o.commune_name, o.departement_code FROM partnership_partners pp \
+            "SELECT pp.partnership_id, o.id, o.name, o.siret, o.commune_code, o.commune_name, o.departement_code FROM partnership_partners pp \
              JOIN organisations o ON o.id = pp.organisation_id WHERE pp.partnership_id IN ({marks}) ORDER BY pp.position, o.name"
         ),
         ids.clone(),
@@ -488,6 +492,8 @@ async fn load_many(c: &impl ConnectionTrait, rows: Vec<Row>) -> Result<Vec<Partn
                     .map(|p| PartnerRef {
                         id: p.id,
                         name: p.name.clone(),
+                        siret: p.siret.clone(),
+                        commune_code: p.commune_code.clone(),
                         commune_name: p.commune_name.clone(),
                         departement_code: p.departement_code.clone(),
                     })

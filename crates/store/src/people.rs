@@ -495,11 +495,22 @@ impl Store {
         organisation: Option<OrganisationId>,
         q: Option<&str>,
     ) -> Result<Vec<Contact>> {
+        self.contacts_up_to(scope, organisation, q, 500).await
+    }
+
+    /// Like [`Store::contacts`] with another cap: exports take every contact.
+    pub async fn contacts_up_to(
+        &self,
+        scope: &WorkspaceScope,
+        organisation: Option<OrganisationId>,
+        q: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Contact>> {
         let like = format!("%{}%", fold(q.unwrap_or("")));
         db::all(
             &self.db,
-            &format!("{CONTACT_SELECT} WHERE c.workspace_id = $1 AND ($2 IS NULL OR c.organisation_id = $2) AND c.name_folded LIKE $3 ORDER BY c.name_folded LIMIT 500"),
-            vec![scope.workspace_id.0.into(), organisation.map(|o| o.0).into(), like.into()],
+            &format!("{CONTACT_SELECT} WHERE c.workspace_id = $1 AND ($2 IS NULL OR c.organisation_id = $2) AND c.name_folded LIKE $3 ORDER BY c.name_folded, c.id LIMIT $4"),
+            vec![scope.workspace_id.0.into(), organisation.map(|o| o.0).into(), like.into(), limit.into()],
         )
         .await
     }

@@ -9,6 +9,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod error;
+pub mod exports;
 mod forms;
 pub mod i18n;
 pub mod pages;

@@ -2,6 +2,7 @@
 //! `If-Match` or `version` for updates (412 / 409 when stale), problem+json errors naming
 //! the field. The OpenAPI document is generated from these handlers' annotations.
 
+mod exports;
 mod json;
 mod organisations;
 mod partnerships;
@@ -28,6 +29,7 @@ use crate::{
 };
 
 pub use json::*;
+pub use organisations::organisations_query;
 pub use partnerships::{partnerships_query, period};
 
 pub fn router() -> Router<App> {
@@ -36,6 +38,7 @@ pub fn router() -> Router<App> {
         .merge(workspaces::router())
         .merge(organisations::router())
         .merge(partnerships::router())
+        .merge(exports::router())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
 
@@ -49,6 +52,7 @@ pub fn router() -> Router<App> {
         partnerships::list_in_workspace, partnerships::create, partnerships::list_visible, partnerships::get_one,
         partnerships::update, partnerships::delete, partnerships::history, partnerships::list_interactions,
         partnerships::create_interaction, partnerships::list_outcomes, partnerships::create_outcome, partnerships::list_flows, partnerships::create_flow, partnerships::dashboard, partnerships::update_interaction, partnerships::delete_interaction,
+        exports::organisations, exports::partnerships, exports::contacts, exports::dashboard,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

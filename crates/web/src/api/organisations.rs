@@ -18,6 +18,7 @@ use crate::{
     auth::{ApiCaller, lang},
     error::{ApiError, ApiResult, WebError},
     forms::{Check, OrganisationInput},
+    i18n::Tr,
 };
 
 pub fn router() -> Router<App> {
@@ -25,6 +26,27 @@ pub fn router() -> Router<App> {
         .route("/organisations", get(list).post(create))
         .route("/organisations/{id}", get(get_one).put(update))
         .route("/organisations/{id}/history", get(history))
+}
+
+/// A registry query from `q`, `kind`, `departement`, `page` and `per_page`.
+pub fn organisations_query(
+    params: &Params,
+    tr: &Tr,
+) -> Result<OrganisationQuery, Vec<crate::error::FieldError>> {
+    let mut c = Check::new(tr);
+    let kind = c.opt_code::<StructureKind>("kind", params.get("kind"));
+    let mut errors = c.errors;
+    let (page, per_page) = params.paging(&mut errors, tr);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(OrganisationQuery {
+        q: params.get("q").map(str::to_owned),
+        kind,
+        departement: params.get("departement").map(str::to_owned),
+        page,
+        per_page,
+    })
 }
 
 /// The registry, searched without accents or case on name, commune and SIRET.
@@ -38,20 +60,7 @@ pub async fn list(
     params: Params,
 ) -> ApiResult<Json<ListOf<OrganisationView>>> {
     let tr = lang(&headers);
-    let mut c = Check::new(&tr);
-    let kind = c.opt_code::<StructureKind>("kind", params.get("kind"));
-    let mut errors = c.errors;
-    let (page, per_page) = params.paging(&mut errors, &tr);
-    if !errors.is_empty() {
-        return Err(ApiError(WebError::Invalid(errors)));
-    }
-    let q = OrganisationQuery {
-        q: params.get("q").map(str::to_owned),
-        kind,
-        departement: params.get("departement").map(str::to_owned),
-        page,
-        per_page,
-    };
+    let q = organisations_query(&params, &tr).map_err(|e| ApiError(WebError::Invalid(e)))?;
     let found = app.store.organisations(&q).await?;
     Ok(Json(ListOf {
         items: found.items.into_iter().map(Into::into).collect(),

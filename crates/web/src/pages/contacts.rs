@@ -46,6 +46,7 @@ pub struct Line {
 #[template(path = "contacts.html")]
 struct ContactsPage {
     c: Chrome,
+    dl: super::downloads::Downloads,
     q: String,
     lines: Vec<Line>,
     v: ContactInput,
@@ -86,8 +87,14 @@ async fn page(
         })
         .collect();
     let suggestions = super::organisation_suggestions(&app.store).await?;
+    let query = q.map(|q| serde_urlencoded::to_string([("q", q)]).unwrap_or_default());
     Ok(ContactsPage {
         c: Chrome::new(&app.store, s, Some(scope), s.t.t("contact.title")).await?,
+        dl: super::downloads::Downloads::new(
+            &format!("/espaces/{}/contacts/export", scope.slug),
+            query.as_deref(),
+            false,
+        ),
         q: q.unwrap_or("").to_owned(),
         lines,
         v,

@@ -69,6 +69,7 @@ fn bars_svg(title: &str, bars: &[Bar], colour: &str) -> String {
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     c: Chrome,
+    dl: super::downloads::Downloads,
     from: String,
     to: String,
     people: String,
@@ -156,6 +157,11 @@ async fn show(
         _ => String::new(),
     };
     let page = DashboardPage {
+        dl: super::downloads::Downloads::new(
+            &format!("/espaces/{slug}/tableau-de-bord/export"),
+            Some(&format!("from={}&to={}", range.0, range.1)),
+            false,
+        ),
         c: Chrome::new(&app.store, &s, Some(&scope), t.t("dashboard.title")).await?,
         from: range.0.to_string(),
         to: range.1.to_string(),

@@ -6,6 +6,7 @@ mod account;
 mod auth;
 mod contacts;
 mod dashboard;
+pub(crate) mod downloads;
 pub mod history;
 mod home;
 mod invitations;
@@ -40,6 +41,7 @@ pub fn router() -> Router<App> {
         .merge(invitations::router())
         .merge(account::router())
         .merge(dashboard::router())
+        .merge(downloads::router())
 }
 
 /// What the layout needs on every page.

@@ -56,6 +56,7 @@ fn kinds_label(t: &Tr, o: &Organisation) -> String {
 #[template(path = "organisation_list.html")]
 struct ListPage {
     c: Chrome,
+    dl: super::downloads::Downloads,
     q: String,
     kind: String,
     departement: String,
@@ -114,6 +115,7 @@ async fn list(State(app): State<App>, s: Session, RawQuery(raw): RawQuery) -> We
         .collect();
     let c = Chrome::new(&app.store, &s, None, t.t("organisation.list_title")).await?;
     Ok(render(&ListPage {
+        dl: super::downloads::Downloads::new("/organisations/export", raw.as_deref(), true),
         q: p.get("q").unwrap_or("").to_owned(),
         kind: p.get("kind").unwrap_or("").to_owned(),
         departement: p.get("departement").unwrap_or("").to_owned(),

@@ -86,6 +86,7 @@ pub struct Row {
 #[template(path = "partnership_list.html")]
 struct ListPage {
     c: Chrome,
+    dl: super::downloads::Downloads,
     rows: Vec<Row>,
     total: String,
     /// Current filter values, by parameter name.
@@ -187,6 +188,11 @@ async fn list(
     let c = Chrome::new(&app.store, &s, Some(&scope), t.t("partnership.list_title")).await?;
     let lang = t.lang;
     let html = ListPage {
+        dl: super::downloads::Downloads::new(
+            &format!("/espaces/{slug}/partenariats/export"),
+            raw.as_deref(),
+            false,
+        ),
         rows: page.items.iter().map(|p| row(&t, &slug, p)).collect(),
         total: t.int(&page.total),
         families: options!(Family, lang),

@@ -248,6 +248,7 @@ pub fn unescape(s: &str) -> String {
     s.replace("&#39;", "'")
         .replace("&#x27;", "'")
         .replace("&#34;", "\"")
+        .replace("&#38;", "&")
         .replace("&quot;", "\"")
         .replace("&lt;", "<")
         .replace("&gt;", ">")

@@ -1,0 +1,120 @@
+//! `partinnov export` on a generated database: the same files as the pages' downloads,
+//! written whole or not at all; bad input is one line on stderr and a non-zero exit.
+
+#[allow(dead_code)]
+mod support;
+
+use support::{Scratch, bin};
+
+fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out = bin().args(args).output().expect("run partinnov");
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn exports_a_workspace_and_the_registry_and_refuses_bad_input_in_one_line() {
+    let dir = Scratch::new("export");
+    let url = dir.sqlite_url();
+    let (code, _, err) = run(&["gen", "--database-url", &url, "--scale", "1"]);
+    assert_eq!(code, 0, "{err}");
+
+    // Every partnership of the workspace, as French Excel reads it.
+    let out = dir.path().join("partenariats.csv");
+    let out_s = out.to_str().unwrap();
+    let (code, _, err) = run(&[
+        "export",
+        "partnerships",
+        "--database-url",
+        &url,
+        "--workspace",
+        "structure-1",
+        "--format",
+        "csv-excel",
+        "--out",
+        out_s,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let rows = text.trim_end().split("\r\n").count() - 1;
+    assert!(rows >= 50, "all of the generated inventory, got {rows}");
+
+    // A filter narrows it; JSON to standard output.
+    let (code, stdout, err) = run(&[
+        "export",
+        "partnerships",
+        "--database-url",
+        &url,
+        "--workspace",
+        "structure-1",
+        "--format",
+        "json",
+        "--filter",
+        "status=actif",
+        "--out",
+        "-",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let list: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert!(!list.is_empty() && list.len() < rows);
+    assert!(list.iter().all(|p| p["status"] == "actif"));
+
+    // The registry in the national schema.
+    let (code, stdout, err) = run(&[
+        "export",
+        "organisations",
+        "--database-url",
+        &url,
+        "--format",
+        "datainclusion-json",
+        "--out",
+        "-",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let list: Vec<partinnov_interop::datainclusion::Structure> =
+        serde_json::from_slice(&stdout).unwrap();
+    assert!(!list.is_empty());
+    assert!(
+        list.iter()
+            .all(|s| partinnov_interop::datainclusion::validate(s).is_empty())
+    );
+
+    // Refusals: one line, non-zero, and no file left behind.
+    let missing = dir.path().join("jamais.csv");
+    for (args, needle) in [
+        (vec!["--workspace", "inconnu"], "inconnu"),
+        (
+            vec!["--workspace", "structure-1", "--format", "pdf"],
+            "format",
+        ),
+        (
+            vec!["--workspace", "structure-1", "--filter", "family=troc"],
+            "family",
+        ),
+        (
+            vec!["--workspace", "structure-1", "--filter", "sans-egal"],
+            "CLÉ=VALEUR",
+        ),
+    ] {
+        let mut all = vec![
+            "export",
+            "partnerships",
+            "--database-url",
+            &url,
+            "--out",
+            missing.to_str().unwrap(),
+        ];
+        all.extend(args.iter().copied());
+        let (code, _, err) = run(&all);
+        assert_ne!(code, 0, "{args:?}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!missing.exists());
+    }
+}
