@@ -138,6 +138,63 @@ impl Concentration {
     }
 }
 
+/// The ceilings the guide gives for an ACI's commercial receipts, as a share of the costs
+/// of the activities they come from: 30 %, exceptionally 50 % (001:203). The exception has
+/// no stated conditions, so each structure records the rate it is authorised (DOMAIN §15).
+pub const ACI_CAPS_PCT: [u8; 2] = [30, 50];
+
+/// Where an ACI stands against its ceiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommercialLevel {
+    /// Below nine tenths of the ceiling.
+    Within,
+    /// At nine tenths of the ceiling or more: time to look ahead. Our reading; the guide
+    /// states only the ceiling.
+    Approaching,
+    /// Above the ceiling.
+    Above,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CommercialCheck {
+    /// Commercial receipts over the costs of the activities, in per mille.
+    pub ratio_permille: u32,
+    pub cap_permille: u32,
+    pub level: CommercialLevel,
+}
+
+/// Checks an ACI's commercial receipts against its ceiling (001:203: "les recettes de
+/// commercialisation des biens et services produits ne doivent pas dépasser 30 % (ou
+/// exceptionnellement 50 %) des charges liées à ces activités"). `None` without costs to
+/// compare with, or with a rate the guide does not give.
+pub fn aci_commercial_check(
+    receipts_cents: i64,
+    costs_cents: i64,
+    cap_pct: u8,
+) -> Option<CommercialCheck> {
+    if costs_cents <= 0 || !ACI_CAPS_PCT.contains(&cap_pct) {
+        return None;
+    }
+    let receipts = i128::from(receipts_cents.max(0));
+    let costs = i128::from(costs_cents);
+    let ratio_permille = u32::try_from(receipts * 1000 / costs).unwrap_or(u32::MAX);
+    let cap_permille = u32::from(cap_pct) * 10;
+    // Exactly at the ceiling is still allowed: "ne doivent pas dépasser".
+    let level = if receipts * 100 > costs * i128::from(cap_pct) {
+        CommercialLevel::Above
+    } else if receipts * 1000 >= costs * i128::from(cap_pct) * 9 {
+        CommercialLevel::Approaching
+    } else {
+        CommercialLevel::Within
+    };
+    Some(CommercialCheck {
+        ratio_permille,
+        cap_permille,
+        level,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +232,46 @@ mod tests {
     fn gifts_and_subsidies_are_not_commercial_revenue() {
         assert!(FlowKind::Vente.is_commercial() && FlowKind::Cotraitance.is_commercial());
         assert!(!FlowKind::DonFinancier.is_commercial() && !FlowKind::Subvention.is_commercial());
+    }
+    #[test]
+    fn an_aci_may_sell_up_to_thirty_percent_of_the_costs_and_no_more() {
+        // 001:203: receipts "ne doivent pas dépasser 30 %" of the costs of the activities.
+        let at = aci_commercial_check(3_000_000, 10_000_000, 30).unwrap();
+        assert_eq!(at.ratio_permille, 300);
+        assert_eq!(
+            at.level,
+            CommercialLevel::Approaching,
+            "exactly 30 % is allowed"
+        );
+        let above = aci_commercial_check(3_000_001, 10_000_000, 30).unwrap();
+        assert_eq!(above.level, CommercialLevel::Above, "one cent more is not");
+        assert_eq!(
+            aci_commercial_check(2_699_999, 10_000_000, 30)
+                .unwrap()
+                .level,
+            CommercialLevel::Within
+        );
+        assert_eq!(
+            aci_commercial_check(2_700_000, 10_000_000, 30)
+                .unwrap()
+                .level,
+            CommercialLevel::Approaching,
+            "nine tenths of the ceiling"
+        );
+    }
+
+    #[test]
+    fn the_exceptional_fifty_percent_moves_the_ceiling_and_other_rates_are_not_rules() {
+        // 001:203: "ou exceptionnellement 50 %".
+        let c = aci_commercial_check(4_000_000, 10_000_000, 50).unwrap();
+        assert_eq!((c.cap_permille, c.level), (500, CommercialLevel::Within));
+        assert_eq!(
+            aci_commercial_check(5_000_001, 10_000_000, 50)
+                .unwrap()
+                .level,
+            CommercialLevel::Above
+        );
+        assert_eq!(aci_commercial_check(10, 100, 40), None);
+        assert_eq!(aci_commercial_check(10, 0, 30), None, "no costs, no ratio");
     }
 }

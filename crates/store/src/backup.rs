@@ -230,6 +230,16 @@ const TABLES: &[(&str, Columns)] = &[
             ("at", Ts),
         ],
     ),
+    (
+        "commercial_costs",
+        &[
+            ("workspace_id", I),
+            ("year", N),
+            ("costs_cents", I),
+            ("cap_pct", N),
+            ("updated_at", Ts),
+        ],
+    ),
 ];
 
 /// What a backup or restore did, for the command line to report.

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use partinnov_domain::{
-    flow::{Concentration, FlowKind, concentration},
+    flow::{
+        ACI_CAPS_PCT, CommercialCheck, Concentration, FlowKind, aci_commercial_check, concentration,
+    },
     outcome::ExitCategory,
 };
 use sea_orm::FromQueryResult;
@@ -89,6 +91,32 @@ pub struct Dashboard {
     /// Commercial revenue per partner organisation (name, cents), largest first.
     pub revenue_by_partner: Vec<(String, i64)>,
     pub concentration: Option<Concentration>,
+    /// The workspace's own structure is an ACI, so the ceiling on commercial receipts
+    /// applies (001:203).
+    pub aci: bool,
+    /// For an ACI, each year of the period: recorded commercial receipts against the
+    /// costs its owners entered.
+    pub commercial: Vec<CommercialYear>,
+}
+
+/// One year of an ACI's commercial receipts against its ceiling.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommercialYear {
+    pub year: i32,
+    /// Commercial flows recorded with partners: a floor, since sales to people and
+    /// organisations outside the inventory are not here.
+    pub receipts_cents: i64,
+    pub costs_cents: Option<i64>,
+    pub cap_pct: Option<i32>,
+    pub check: Option<CommercialCheck>,
+}
+
+/// What an ACI's owners entered for a year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromQueryResult)]
+pub struct CommercialCosts {
+    pub year: i32,
+    pub costs_cents: i64,
+    pub cap_pct: i32,
 }
 
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
@@ -188,11 +216,24 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Dashboard> {
+        self.dashboard_of(scope, from, to, None).await
+    }
+
+    /// The same figures for one partnership of the workspace, or for all when `None`.
+    pub async fn dashboard_of(
+        &self,
+        scope: &WorkspaceScope,
+        from: NaiveDate,
+        to: NaiveDate,
+        partnership: Option<PartnershipId>,
+    ) -> Result<Dashboard> {
         let ws = scope.workspace_id.0;
+        let only = partnership.map(|p| p.0);
         // Outcomes of partnerships that are not deleted, started within the period.
         let period = "o.workspace_id = $1 AND o.started_on >= $2 AND o.started_on <= $3 \
+             AND ($4 IS NULL OR o.partnership_id = $4) \
              AND EXISTS (SELECT 1 FROM partnerships p WHERE p.id = o.partnership_id AND p.deleted_at IS NULL)";
-        let vals = || vec![ws.into(), from.into(), to.into()];
+        let vals = || vec![ws.into(), from.into(), to.into(), only.into()];
         let people = db::scalar(
             &self.db,
             &format!("SELECT COUNT(DISTINCT o.person_ref) FROM outcomes o WHERE {period}"),
@@ -236,8 +277,9 @@ impl Store {
             to.format("%Y").to_string().parse::<i32>().unwrap_or(0),
         );
         let live = "f.workspace_id = $1 AND f.year >= $2 AND f.year <= $3 \
+             AND ($4 IS NULL OR f.partnership_id = $4) \
              AND EXISTS (SELECT 1 FROM partnerships p WHERE p.id = f.partnership_id AND p.deleted_at IS NULL)";
-        let yvals = || vec![ws.into(), years.0.into(), years.1.into()];
+        let yvals = || vec![ws.into(), years.0.into(), years.1.into(), only.into()];
         // SUM(bigint) is NUMERIC on PostgreSQL: cast back to BIGINT for one decoding path.
         let flows: Vec<FlowTotal> = db::all(
             &self.db,
@@ -268,7 +310,50 @@ impl Store {
         )
         .await?;
         let amounts: Vec<i64> = partners.iter().map(|p| p.cents).collect();
+        let aci = db::scalar(
+            &self.db,
+            "SELECT COUNT(*) FROM workspaces w JOIN organisation_kinds k ON k.organisation_id = w.organisation_id \
+             WHERE w.id = $1 AND k.kind = 'ACI'",
+            vec![ws.into()],
+        )
+        .await?
+            > 0;
+        let commercial = if aci && partnership.is_none() {
+            let costs = self.commercial_costs(scope).await?;
+            (years.0..=years.1)
+                .map(|year| {
+                    let receipts_cents = flows
+                        .iter()
+                        .filter(|f| {
+                            f.year == year
+                                && f.kind
+                                    .parse::<FlowKind>()
+                                    .is_ok_and(FlowKind::is_commercial)
+                        })
+                        .map(|f| f.cents)
+                        .sum();
+                    let entered = costs.iter().find(|c| c.year == year);
+                    CommercialYear {
+                        year,
+                        receipts_cents,
+                        costs_cents: entered.map(|c| c.costs_cents),
+                        cap_pct: entered.map(|c| c.cap_pct),
+                        check: entered.and_then(|c| {
+                            aci_commercial_check(
+                                receipts_cents,
+                                c.costs_cents,
+                                u8::try_from(c.cap_pct).unwrap_or(0),
+                            )
+                        }),
+                    }
+                })
+                .collect()
+        } else {
+            vec![]
+        };
         Ok(Dashboard {
+            aci,
+            commercial,
             from,
             to,
             people,
@@ -281,5 +366,78 @@ impl Store {
             concentration: concentration(&amounts),
             revenue_by_partner: partners.into_iter().map(|p| (p.name, p.cents)).collect(),
         })
+    }
+}
+
+impl Store {
+    /// The costs of commercial activities and authorised rates an ACI's owners entered.
+    pub async fn commercial_costs(&self, scope: &WorkspaceScope) -> Result<Vec<CommercialCosts>> {
+        db::all(
+            &self.db,
+            "SELECT year, costs_cents, cap_pct FROM commercial_costs WHERE workspace_id = $1 ORDER BY year",
+            vec![scope.workspace_id.0.into()],
+        )
+        .await
+    }
+
+    /// Records (or replaces) a year's costs of commercial activities and authorised rate.
+    /// Owners only; the rate is one the guide gives (30 or 50).
+    pub async fn set_commercial_costs(
+        &self,
+        scope: &WorkspaceScope,
+        c: &CommercialCosts,
+    ) -> Result<()> {
+        scope.require_owner()?;
+        if !(1990..=2100).contains(&c.year) {
+            return Err(StoreError::Invalid {
+                field: "year",
+                code: "out_of_range",
+            });
+        }
+        if c.costs_cents <= 0 {
+            return Err(StoreError::Invalid {
+                field: "costs",
+                code: "must_be_positive",
+            });
+        }
+        if !u8::try_from(c.cap_pct).is_ok_and(|p| ACI_CAPS_PCT.contains(&p)) {
+            return Err(StoreError::Invalid {
+                field: "cap_pct",
+                code: "unknown_code",
+            });
+        }
+        let txn = self.write().await?;
+        let before: Option<CommercialCosts> = db::one(
+            &txn,
+            "SELECT year, costs_cents, cap_pct FROM commercial_costs WHERE workspace_id = $1 AND year = $2",
+            vec![scope.workspace_id.0.into(), c.year.into()],
+        )
+        .await?;
+        db::exec(
+            &txn,
+            "INSERT INTO commercial_costs (workspace_id, year, costs_cents, cap_pct, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (workspace_id, year) DO UPDATE SET costs_cents = excluded.costs_cents, cap_pct = excluded.cap_pct, updated_at = excluded.updated_at",
+            vec![scope.workspace_id.0.into(), c.year.into(), c.costs_cents.into(), c.cap_pct.into(), db::now().into()],
+        )
+        .await?;
+        audit::record(
+            &txn,
+            Record {
+                workspace: Some(scope.workspace_id),
+                user: Some(scope.user_id),
+                entity: "commercial_costs",
+                entity_id: i64::from(c.year),
+                action: if before.is_some() {
+                    Action::Update
+                } else {
+                    Action::Create
+                },
+                before: before.as_ref(),
+                after: Some(c),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
     }
 }

@@ -32,6 +32,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "economic flows",
         sql: M0004,
     },
+    Migration {
+        version: 7,
+        name: "ACI commercial costs",
+        sql: M0007,
+    },
 ];
 
 impl Store {
@@ -395,4 +400,18 @@ CREATE TABLE flows (
 );
 CREATE INDEX flows_p ON flows (partnership_id, year);
 CREATE INDEX flows_ws ON flows (workspace_id, year, kind)
+"#;
+
+/// Version 7: what an ACI needs to check its commercial receipts against its ceiling
+/// (001:203): per year, the costs of the activities that are sold and the rate it is
+/// authorised (30, exceptionally 50). Entered by the workspace's owners.
+const M0007: &str = r#"
+CREATE TABLE commercial_costs (
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    year INTEGER NOT NULL,
+    costs_cents BIGINT NOT NULL,
+    cap_pct INTEGER NOT NULL DEFAULT 30,
+    updated_at {ts} NOT NULL,
+    PRIMARY KEY (workspace_id, year)
+)
 "#;

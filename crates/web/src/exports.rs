@@ -461,5 +461,25 @@ pub fn dashboard_sheets(tr: &Tr, d: &Dashboard) -> Vec<Sheet> {
     for (name, cents) in &d.revenue_by_partner {
         partners.push(vec![name.as_str().into(), Cell::Cents(*cents)]);
     }
-    vec![summary, outcomes, exits, flows, partners]
+    let mut sheets = vec![summary, outcomes, exits, flows, partners];
+    if d.aci {
+        let mut aci = cols(
+            tr,
+            "export.sheet.commercial",
+            &["year", "receipts", "costs", "share", "cap"],
+        );
+        for y in &d.commercial {
+            aci.push(vec![
+                y.year.into(),
+                Cell::Cents(y.receipts_cents),
+                y.costs_cents.map(Cell::Cents).unwrap_or(Cell::Empty),
+                y.check
+                    .map(|c| format!("{},{}", c.ratio_permille / 10, c.ratio_permille % 10))
+                    .into(),
+                y.cap_pct.into(),
+            ]);
+        }
+        sheets.push(aci);
+    }
+    sheets
 }

@@ -816,6 +816,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/workspaces/{slug}/partnerships/export"),
     ("get", "/api/v1/workspaces/{slug}/contacts/export"),
     ("get", "/api/v1/workspaces/{slug}/dashboard/export"),
+    ("get", "/api/v1/partnerships/{id}/dashboard"),
+    ("get", "/api/v1/workspaces/{slug}/commercial-costs"),
+    ("put", "/api/v1/workspaces/{slug}/commercial-costs/{year}"),
 ];
 
 dual_test!(

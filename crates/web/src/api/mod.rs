@@ -3,6 +3,7 @@
 //! the field. The OpenAPI document is generated from these handlers' annotations.
 
 mod exports;
+mod figures;
 mod json;
 mod organisations;
 mod partnerships;
@@ -39,6 +40,7 @@ pub fn router() -> Router<App> {
         .merge(organisations::router())
         .merge(partnerships::router())
         .merge(exports::router())
+        .merge(figures::router())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
 
@@ -53,6 +55,7 @@ pub fn router() -> Router<App> {
         partnerships::update, partnerships::delete, partnerships::history, partnerships::list_interactions,
         partnerships::create_interaction, partnerships::list_outcomes, partnerships::create_outcome, partnerships::list_flows, partnerships::create_flow, partnerships::dashboard, partnerships::update_interaction, partnerships::delete_interaction,
         exports::organisations, exports::partnerships, exports::contacts, exports::dashboard,
+        figures::partnership_dashboard, figures::list_costs, figures::put_costs,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

@@ -4,6 +4,7 @@
 //! Each chart is an SVG drawn here, with the same figures in a table beside it.
 
 use askama::Template;
+use axum::response::{IntoResponse, Redirect};
 use axum::{
     Router,
     extract::{Path, RawQuery, State},
@@ -11,19 +12,30 @@ use axum::{
     response::Response,
     routing::get,
 };
-use partinnov_domain::{event::OutcomeKind, flow::FlowKind, outcome::ExitCategory};
+use partinnov_domain::{
+    event::OutcomeKind,
+    flow::{ACI_CAPS_PCT, CommercialLevel, FlowKind},
+    outcome::ExitCategory,
+};
+use partinnov_store::StoreError;
 
 use crate::{
     App,
     api::{Params, period},
-    auth::Session,
-    error::WebResult,
+    auth::{CsrfForm, Session},
+    error::{FieldError, WebResult},
+    forms::parse_euros,
     i18n::Tr,
     pages::{Chrome, Errors, partnerships::euros, render, render_with},
 };
 
 pub fn router() -> Router<App> {
-    Router::new().route("/espaces/{slug}/tableau-de-bord", get(show))
+    Router::new()
+        .route("/espaces/{slug}/tableau-de-bord", get(show))
+        .route(
+            "/espaces/{slug}/tableau-de-bord/charges",
+            axum::routing::post(save_costs),
+        )
 }
 
 /// One bar of a chart: label, value as shown, value for the length.
@@ -85,9 +97,36 @@ struct DashboardPage {
     partners_svg: String,
     warning: String,
     errors: Errors,
+    /// The workspace's structure is an ACI: the commercial ceiling section shows.
+    aci: bool,
+    commercial: Vec<CommercialLine>,
+    /// Owners enter the costs of commercial activities here.
+    is_owner: bool,
+    costs: CostsForm,
+    cap_options: Vec<(String, String)>,
 }
 
-fn percent(t: &Tr, permille: u32) -> String {
+/// One year of the ACI ceiling table, formatted.
+pub struct CommercialLine {
+    pub year: String,
+    pub receipts: String,
+    pub costs: String,
+    pub ratio: String,
+    pub cap: String,
+    /// `within`, `approaching`, `above`, or empty when no costs were entered.
+    pub level: String,
+    pub message: String,
+}
+
+/// The costs form as typed, kept when it is refused.
+#[derive(Default, Clone)]
+pub struct CostsForm {
+    pub year: String,
+    pub costs: String,
+    pub cap_pct: String,
+}
+
+pub(crate) fn percent(t: &Tr, permille: u32) -> String {
     match t.lang {
         partinnov_domain::lang::Lang::Fr => format!("{},{}\u{202f}%", permille / 10, permille % 10),
         partinnov_domain::lang::Lang::En => format!("{}.{}%", permille / 10, permille % 10),
@@ -100,10 +139,78 @@ async fn show(
     Path(slug): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> WebResult<Response> {
-    let t = s.t;
+    dashboard_page(
+        &app,
+        &s,
+        &slug,
+        raw.as_deref(),
+        CostsForm::default(),
+        vec![],
+    )
+    .await
+}
+
+/// Records a year's costs of commercial activities and authorised rate (ACI owners), then
+/// shows that year's dashboard; a refused entry comes back with its messages.
+async fn save_costs(
+    State(app): State<App>,
+    Path(slug): Path<String>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
-    let params = Params::from_query(raw.as_deref());
-    let (range, errors) = match period(&params, &t) {
+    scope.require_owner()?;
+    let typed = CostsForm {
+        year: form.get("year").trim().to_owned(),
+        costs: form.get("costs").trim().to_owned(),
+        cap_pct: form.get("cap_pct").trim().to_owned(),
+    };
+    let mut errors = vec![];
+    let year = typed.year.parse::<i32>().ok();
+    if year.is_none() {
+        errors.push(FieldError::new(&s.t, "year", "invalid_number"));
+    }
+    let costs = match parse_euros(&typed.costs) {
+        Ok(c) => Some(c),
+        Err(code) => {
+            errors.push(FieldError::new(&s.t, "costs", code));
+            None
+        }
+    };
+    let cap = typed.cap_pct.parse::<i32>().unwrap_or(0);
+    if let (Some(year), Some(costs_cents), true) = (year, costs, errors.is_empty()) {
+        let entry = partinnov_store::flows::CommercialCosts {
+            year,
+            costs_cents,
+            cap_pct: cap,
+        };
+        match app.store.set_commercial_costs(&scope, &entry).await {
+            Ok(()) => {
+                return Ok(Redirect::to(&format!(
+                    "/espaces/{slug}/tableau-de-bord?from={year}-01-01&to={year}-12-31#recettes"
+                ))
+                .into_response());
+            }
+            Err(StoreError::Invalid { field, code }) => {
+                errors.push(FieldError::new(&s.t, field, code));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    dashboard_page(&app, &s, &slug, None, typed, errors).await
+}
+
+async fn dashboard_page(
+    app: &App,
+    s: &Session,
+    slug: &str,
+    raw: Option<&str>,
+    costs_form: CostsForm,
+    cost_errors: Vec<FieldError>,
+) -> WebResult<Response> {
+    let t = s.t;
+    let scope = app.store.scope(&s.caller, slug).await?;
+    let params = Params::from_query(raw);
+    let (range, mut errors) = match period(&params, &t) {
         Ok(r) => (r, vec![]),
         Err(e) => (
             period(&Params(Default::default()), &t).unwrap_or_default(),
@@ -156,13 +263,46 @@ async fn show(
         ),
         _ => String::new(),
     };
+    let commercial = d
+        .commercial
+        .iter()
+        .map(|y| commercial_line(&t, y))
+        .collect();
+    let costs = CostsForm {
+        year: if costs_form.year.is_empty() {
+            range.1.format("%Y").to_string()
+        } else {
+            costs_form.year
+        },
+        cap_pct: if costs_form.cap_pct.is_empty() {
+            "30".into()
+        } else {
+            costs_form.cap_pct
+        },
+        costs: costs_form.costs,
+    };
+    let refused = !cost_errors.is_empty();
+    errors.extend(cost_errors);
     let page = DashboardPage {
+        aci: d.aci,
+        commercial,
+        is_owner: scope.role == partinnov_store::Role::Owner && !scope.read_only,
+        costs,
+        cap_options: ACI_CAPS_PCT
+            .iter()
+            .map(|p| {
+                (
+                    p.to_string(),
+                    t.f("dashboard.cap_option", &[("pct", &p.to_string())]),
+                )
+            })
+            .collect(),
         dl: super::downloads::Downloads::new(
             &format!("/espaces/{slug}/tableau-de-bord/export"),
             Some(&format!("from={}&to={}", range.0, range.1)),
             false,
         ),
-        c: Chrome::new(&app.store, &s, Some(&scope), t.t("dashboard.title")).await?,
+        c: Chrome::new(&app.store, s, Some(&scope), t.t("dashboard.title")).await?,
         from: range.0.to_string(),
         to: range.1.to_string(),
         people: t.int(&d.people),
@@ -194,9 +334,52 @@ async fn show(
         warning,
         errors: Errors::from(&errors),
     };
-    Ok(if errors.is_empty() {
+    Ok(if errors.is_empty() && !refused {
         render(&page)
     } else {
         render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
     })
+}
+
+fn commercial_line(t: &Tr, y: &partinnov_store::flows::CommercialYear) -> CommercialLine {
+    let pct = |permille: u32| percent(t, permille);
+    let (level, message) = match &y.check {
+        None => (String::new(), t.t("dashboard.costs_missing").to_owned()),
+        Some(c) => {
+            let key = match c.level {
+                CommercialLevel::Within => "within",
+                CommercialLevel::Approaching => "approaching",
+                CommercialLevel::Above => "above",
+            };
+            (
+                key.to_owned(),
+                t.f(
+                    &format!("dashboard.commercial_{key}"),
+                    &[
+                        ("ratio", &pct(c.ratio_permille)),
+                        ("cap", &pct(c.cap_permille)),
+                        ("year", &y.year.to_string()),
+                    ],
+                ),
+            )
+        }
+    };
+    CommercialLine {
+        year: y.year.to_string(),
+        receipts: euros(t, y.receipts_cents),
+        costs: y
+            .costs_cents
+            .map(|c| euros(t, c))
+            .unwrap_or_else(|| "—".into()),
+        ratio: y
+            .check
+            .map(|c| pct(c.ratio_permille))
+            .unwrap_or_else(|| "—".into()),
+        cap: y
+            .cap_pct
+            .map(|c| format!("{c}\u{202f}%"))
+            .unwrap_or_else(|| "—".into()),
+        level,
+        message,
+    }
 }

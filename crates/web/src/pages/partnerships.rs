@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use partinnov_domain::{
     kind::StructureKind,
     text::fold,
@@ -288,6 +288,8 @@ struct ShowPage {
     f: FlowInput,
     flows: Vec<(String, String, String, String)>,
     flow_kinds: Vec<(String, String)>,
+    /// What the partnership produced over its life: (label, figure).
+    produced: Vec<(String, String)>,
     errors: Errors,
 }
 
@@ -388,6 +390,37 @@ async fn show_page(
     let events = app.store.interactions(scope, id).await?;
     let history = app.store.partnership_history(scope, id).await?;
     let today = Utc::now().date_naive();
+    let produced = {
+        let year = chrono::Datelike::year(&today);
+        let d = app
+            .store
+            .dashboard_of(
+                scope,
+                NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default(),
+                NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today),
+                Some(id),
+            )
+            .await?;
+        let flows: i64 = d.flows.iter().map(|f| f.cents).sum();
+        vec![
+            (t.t("dashboard.people").to_owned(), t.int(&d.people)),
+            (
+                t.t("dashboard.durable_rate").to_owned(),
+                d.durable_rate_permille
+                    .map(|p| super::dashboard::percent(&t, p))
+                    .unwrap_or_else(|| "—".into()),
+            ),
+            (
+                t.t("dashboard.immersion_days").to_owned(),
+                t.int(&d.immersion_days),
+            ),
+            (
+                t.t("dashboard.lending_hours").to_owned(),
+                t.int(&d.lending_hours),
+            ),
+            (t.t("partnership.flows_total").to_owned(), euros(&t, flows)),
+        ]
+    };
     let base = format!("/espaces/{}/partenariats/{}", scope.slug, id);
     let page = ShowPage {
         status: p.data.status.label(t.lang).to_owned(),
@@ -470,6 +503,7 @@ async fn show_page(
         i,
         o,
         outcomes,
+        produced,
         outcome_kinds: options!(partinnov_domain::event::OutcomeKind, t.lang),
         contracts: options!(partinnov_domain::outcome::ExitKind, t.lang),
         flows: app
