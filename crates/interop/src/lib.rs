@@ -7,6 +7,7 @@
 //! commune or NAF code on an organisation is `store`'s business.
 
 pub mod geo;
+pub mod import;
 pub mod naf;
 
 mod table;
