@@ -11,6 +11,7 @@ pub mod auth;
 pub mod error;
 mod forms;
 pub mod i18n;
+pub mod importing;
 pub mod pages;
 
 use std::net::SocketAddr;
