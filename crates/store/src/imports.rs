@@ -745,3 +745,114 @@ impl Store {
         })
     }
 }
+
+/// A file uploaded for an import, kept between the steps of the import pages.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Upload {
+    pub id: String,
+    pub kind: String,
+    pub filename: String,
+    pub content: Vec<u8>,
+    pub mapping_json: Option<String>,
+    pub corrections_json: Option<String>,
+}
+
+/// How long an uploaded file waits for its import.
+const UPLOAD_HOURS: i64 = 24;
+
+impl Store {
+    /// Keeps an uploaded file for the person and workspace of `scope` (editors and owners
+    /// only), and returns its random id. Expired uploads are removed on the way.
+    pub async fn save_import_upload(
+        &self,
+        scope: &WorkspaceScope,
+        kind: &str,
+        filename: &str,
+        content: &[u8],
+    ) -> Result<String> {
+        scope.require_write()?;
+        let now = db::now();
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let txn = self.write().await?;
+        db::exec(
+            &txn,
+            "DELETE FROM import_uploads WHERE expires_at < $1",
+            vec![now.into()],
+        )
+        .await?;
+        db::exec(
+            &txn,
+            "INSERT INTO import_uploads (id, user_id, workspace_id, kind, filename, content, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            vec![
+                id.clone().into(),
+                scope.user_id.0.into(),
+                scope.workspace_id.0.into(),
+                kind.into(),
+                filename.into(),
+                content.to_vec().into(),
+                now.into(),
+                (now + chrono::TimeDelta::hours(UPLOAD_HOURS)).into(),
+            ],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    /// The upload `id` if it belongs to this person in this workspace and has not expired.
+    pub async fn import_upload(&self, scope: &WorkspaceScope, id: &str) -> Result<Upload> {
+        db::one(
+            &self.db,
+            "SELECT id, kind, filename, content, mapping_json, corrections_json FROM import_uploads \
+             WHERE id = $1 AND user_id = $2 AND workspace_id = $3 AND expires_at > $4",
+            vec![id.into(), scope.user_id.0.into(), scope.workspace_id.0.into(), db::now().into()],
+        )
+        .await?
+        .ok_or(StoreError::not_found("import"))
+    }
+
+    /// Saves the column mapping and the corrected cells chosen so far.
+    pub async fn set_import_choices(
+        &self,
+        scope: &WorkspaceScope,
+        id: &str,
+        mapping_json: Option<&str>,
+        corrections_json: Option<&str>,
+    ) -> Result<()> {
+        scope.require_write()?;
+        let n = db::exec(
+            &self.db,
+            "UPDATE import_uploads SET mapping_json = $1, corrections_json = $2 \
+             WHERE id = $3 AND user_id = $4 AND workspace_id = $5 AND expires_at > $6",
+            vec![
+                mapping_json.into(),
+                corrections_json.into(),
+                id.into(),
+                scope.user_id.0.into(),
+                scope.workspace_id.0.into(),
+                db::now().into(),
+            ],
+        )
+        .await?;
+        if n == 0 {
+            return Err(StoreError::not_found("import"));
+        }
+        Ok(())
+    }
+
+    /// Forgets an upload (after its import, or when the person cancels).
+    pub async fn delete_import_upload(&self, scope: &WorkspaceScope, id: &str) -> Result<()> {
+        db::exec(
+            &self.db,
+            "DELETE FROM import_uploads WHERE id = $1 AND user_id = $2 AND workspace_id = $3",
+            vec![
+                id.into(),
+                scope.user_id.0.into(),
+                scope.workspace_id.0.into(),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+}

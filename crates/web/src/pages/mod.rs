@@ -8,6 +8,7 @@ mod contacts;
 mod dashboard;
 pub mod history;
 mod home;
+mod imports;
 mod invitations;
 mod organisations;
 pub(crate) mod partnerships;
@@ -40,6 +41,7 @@ pub fn router() -> Router<App> {
         .merge(invitations::router())
         .merge(account::router())
         .merge(dashboard::router())
+        .merge(imports::router())
 }
 
 /// What the layout needs on every page.
