@@ -379,3 +379,37 @@ async fn files_that_are_not_tables_are_refused_in_one_line_and_change_nothing() 
     );
     assert_eq!(organisations(&store).await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_mapping_names_the_columns_a_header_does_not() {
+    let dir = Scratch::new("import-mapping");
+    let url = dir.sqlite_url();
+    let (store, _) = setup(&url).await;
+    let file = dir.path().join("export-crm.csv");
+    std::fs::write(
+        &file,
+        "Col A,Col B,Col C\n\"Ferme du Lac\",Angers,Sans intérêt\n\"Boulangerie Éole\",Bourg-en-Bresse,x\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    // Without a mapping, no column says what the organisation is called.
+    let (code, _, err) = import(&url, &["organisations", f]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Col A, Col B, Col C"), "{err}");
+    let mapping = dir.path().join("correspondance.json");
+    std::fs::write(
+        &mapping,
+        r#"{"columns": {"Col A": "name", "col b": "commune", "Col C": null}}"#,
+    )
+    .unwrap();
+    let m = mapping.to_str().unwrap();
+    let (code, out, err) = import(&url, &["organisations", f, "--mapping", m]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 créées"), "{out}");
+    assert_eq!(organisations(&store).await, 2);
+    std::fs::write(&mapping, r#"{"columns": {"Col A": "licorne"}}"#).unwrap();
+    let (code, _, err) = import(&url, &["organisations", f, "--mapping", m]);
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1);
+    assert!(err.contains("correspondance illisible"), "{err}");
+}
