@@ -107,6 +107,36 @@ enum Command {
         #[command(subcommand)]
         command: export::ExportCommand,
     },
+    /// Importe des organisations, partenariats ou contacts depuis un fichier CSV, XLSX ou ODS.
+    /// Si des lignes sont refusées, rien n'est écrit (code de sortie 1), sauf avec
+    /// --skip-invalid qui importe les lignes valides.
+    Import {
+        /// organisations, partnerships ou contacts.
+        #[arg(value_parser = ["organisations", "partnerships", "contacts"])]
+        kind: String,
+        /// Fichier CSV (UTF-8 ou Windows-1252, séparateur ; , ou tabulation), XLSX ou ODS.
+        file: PathBuf,
+        /// Espace où importer (identifiant court).
+        #[arg(long)]
+        workspace: String,
+        #[command(flatten)]
+        db: Db,
+        /// Vérifie et compte sans rien écrire.
+        #[arg(long)]
+        dry_run: bool,
+        /// Met à jour les fiches déjà connues avec les valeurs du fichier.
+        #[arg(long)]
+        update: bool,
+        /// Importe les lignes valides même si d'autres sont refusées.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Correspondance colonnes → champs, en JSON : {"columns": {"Raison sociale": "name"}}.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Écrit le rapport JSON ligne à ligne dans ce fichier.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
     /// Remplit une base avec des données synthétiques réalistes (graine fixe), pour les mesures.
     Gen {
         #[command(flatten)]
@@ -473,6 +503,33 @@ async fn run(command: Command) -> Result<()> {
             );
             Ok(())
         }
+        Command::Import {
+            kind,
+            file,
+            workspace,
+            db,
+            dry_run,
+            update,
+            skip_invalid,
+            mapping,
+            report,
+        } => {
+            let opts = partinnov_web::importing::RunOptions {
+                dry_run,
+                update,
+                skip_invalid,
+            };
+            import(
+                &db,
+                &kind,
+                &file,
+                &workspace,
+                mapping.as_deref(),
+                report.as_deref(),
+                opts,
+            )
+            .await
+        }
         Command::Gen { db, scale } => {
             if scale == 0 {
                 bail!("--scale doit être au moins 1");
@@ -481,6 +538,76 @@ async fn run(command: Command) -> Result<()> {
             generate::generate(&store, scale).await
         }
     }
+}
+
+async fn import(
+    db: &Db,
+    kind: &str,
+    file: &std::path::Path,
+    workspace: &str,
+    mapping: Option<&std::path::Path>,
+    report_path: Option<&std::path::Path>,
+    opts: partinnov_web::importing::RunOptions,
+) -> Result<()> {
+    use partinnov_interop::import::{Kind, Mapping, read_path};
+    use partinnov_web::importing;
+    let kind: Kind = kind.parse().map_err(anyhow::Error::msg)?;
+    let mapping: Option<Mapping> = match mapping {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("impossible de lire {}", path.display()))?;
+            Some(serde_json::from_str(&text).map_err(|e| {
+                anyhow::anyhow!(
+                    "correspondance illisible dans {} : {e} (attendu {{\"columns\": {{\"Raison sociale\": \"name\"}}}})",
+                    path.display()
+                )
+            })?)
+        }
+        None => None,
+    };
+    let table = read_path(file).map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;
+    let columns = importing::columns(&table, kind, mapping.as_ref())
+        .map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;
+    let store = db.open().await?;
+    let target = store
+        .operator_import_target(workspace)
+        .await
+        .map_err(|_| anyhow::anyhow!("espace inconnu : {workspace}"))?;
+    let run = importing::run(&store, &target, &table, &columns, opts)
+        .await
+        .map_err(|e| anyhow::anyhow!("import interrompu, rien n'a été écrit : {e}"))?;
+    if let Some(path) = report_path {
+        let json = serde_json::to_string_pretty(&run.report)?;
+        std::fs::write(path, json + "\n")
+            .with_context(|| format!("impossible d'écrire le rapport {}", path.display()))?;
+    }
+    println!("{} — {}", file.display(), table.format.describe());
+    println!("{}", run.report.summary(run.written, opts.dry_run));
+    for p in run.report.rejected.iter().take(20) {
+        println!(
+            "  ligne {}, colonne « {} » : {}",
+            p.line, p.column, p.message
+        );
+    }
+    if run.report.rejected.len() > 20 {
+        println!(
+            "  … et {} autres problèmes (voir --report)",
+            run.report.rejected.len() - 20
+        );
+    }
+    if !run.report.rejected.is_empty() && opts.dry_run && !opts.skip_invalid {
+        bail!(
+            "{} ligne(s) refusée(s) (vérification seule, rien n'a été écrit)",
+            run.report.rejected_lines()
+        );
+    }
+    if !run.report.rejected.is_empty() && !opts.skip_invalid {
+        bail!(
+            "{} ligne(s) refusée(s), rien n'a été importé : corrigez-les, ou relancez avec --skip-invalid pour importer les lignes valides",
+            run.report.rejected_lines()
+        );
+    }
+    Ok(())
 }
 
 fn user_error(e: &partinnov_store::StoreError) -> String {

@@ -47,9 +47,67 @@ pub fn fold(input: &str) -> String {
     out
 }
 
+/// Words that say what kind of legal body a name belongs to, or link words, and so do not
+/// tell two organisations apart: dropped by [`name_key`].
+const NAME_NOISE: &[&str] = &[
+    "sarl",
+    "sas",
+    "sasu",
+    "sa",
+    "eurl",
+    "scop",
+    "scic",
+    "sci",
+    "snc",
+    "ei",
+    "eirl",
+    "sem",
+    "spl",
+    "gie",
+    "asso",
+    "association",
+    "assoc",
+    "ste",
+    "societe",
+    "cie",
+    "compagnie",
+    "ets",
+    "etablissements",
+    "etablissement",
+    "la",
+    "le",
+    "les",
+    "l",
+    "d",
+    "de",
+    "du",
+    "des",
+    "et",
+];
+
+/// A key for matching organisation names written differently: folded, legal forms
+/// (SARL, SAS, Asso.…) and link words dropped, `st`/`ste` spelled out, words sorted.
+/// `"SARL Les Jardins d'Éole"` and `"Jardins Éole (Les) SARL"` give the same key; `"Envie
+/// Anjou"` and `"Envie Autonomie"` do not. Empty when nothing distinctive is left.
+pub fn name_key(name: &str) -> String {
+    let folded = fold(name);
+    let mut words: Vec<&str> = folded
+        .split(' ')
+        .map(|w| match w {
+            "st" => "saint",
+            "ste" => "sainte",
+            w => w,
+        })
+        .filter(|w| !w.is_empty() && !NAME_NOISE.contains(w))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{fold, name_key};
 
     #[test]
     fn accents_case_ligatures_and_punctuation_fold_away() {
@@ -57,6 +115,21 @@ mod tests {
         assert_eq!(fold("ASDIÉS"), "asdies");
         assert_eq!(fold("Saint-Étienne"), "saint etienne");
         assert_eq!(fold("Caisse d’Épargne"), "caisse d epargne");
+    }
+
+    #[test]
+    fn name_keys_ignore_legal_forms_link_words_and_word_order() {
+        assert_eq!(
+            name_key("SARL Les Jardins d'Éole"),
+            name_key("Jardins Eole (Les) sarl")
+        );
+        assert_eq!(name_key("Asso. Envie Anjou"), "anjou envie");
+        assert_ne!(name_key("Envie Anjou"), name_key("Envie Autonomie"));
+        assert_eq!(
+            name_key("Boulangerie St Jean"),
+            name_key("Boulangerie Saint-Jean")
+        );
+        assert_eq!(name_key("SAS"), "");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 pub mod datainclusion;
 pub mod export;
 pub mod geo;
+pub mod import;
 pub mod naf;
 
 mod table;

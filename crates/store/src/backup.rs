@@ -5,7 +5,8 @@
 //! `yyyy-mm-dd`, timestamps RFC 3339 in UTC with microseconds), so the same archive
 //! restores on either backend and a backup of the restored database is identical.
 //!
-//! Sessions and failed sign-ins are not kept: people sign in again after a restore.
+//! Sessions and failed sign-ins are not kept: people sign in again after a restore. Nor
+//! are files waiting for an import (`import_uploads`): they expire within a day.
 
 use std::io::{BufRead, Write};
 

@@ -3,7 +3,7 @@
 use sea_orm::DbBackend;
 
 /// Replaces the DDL type markers of our migrations with the backend's types:
-/// `{id}` an auto-incremented primary key, `{ts}` a UTC timestamp.
+/// `{id}` an auto-incremented primary key, `{ts}` a UTC timestamp, `{blob}` bytes.
 pub(crate) fn ddl(backend: DbBackend, sql: &str) -> String {
     let (id, ts) = match backend {
         // AUTOINCREMENT: ids of deleted rows are never reused, so a restored audit trail
@@ -14,5 +14,11 @@ pub(crate) fn ddl(backend: DbBackend, sql: &str) -> String {
             "TIMESTAMPTZ",
         ),
     };
-    sql.replace("{id}", id).replace("{ts}", ts)
+    let blob = match backend {
+        DbBackend::Sqlite => "BLOB",
+        _ => "BYTEA",
+    };
+    sql.replace("{id}", id)
+        .replace("{ts}", ts)
+        .replace("{blob}", blob)
 }

@@ -13,6 +13,7 @@ mod db;
 mod dialect;
 pub mod error;
 pub mod flows;
+pub mod imports;
 pub mod invitations;
 pub mod loader;
 mod migrate;

@@ -33,6 +33,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: M0004,
     },
     Migration {
+        version: 5,
+        name: "import uploads",
+        sql: M0005,
+    },
+    Migration {
         version: 7,
         name: "ACI commercial costs",
         sql: M0007,
@@ -414,4 +419,23 @@ CREATE TABLE commercial_costs (
     updated_at {ts} NOT NULL,
     PRIMARY KEY (workspace_id, year)
 )
+"#;
+
+/// Version 5: files uploaded for an import, kept between the preview, the check and the
+/// import (the browser only holds a random id). Scoped to the person and the workspace,
+/// removed after the import and expired after a day; not part of backups.
+const M0005: &str = r#"
+CREATE TABLE import_uploads (
+    id TEXT PRIMARY KEY,                 -- random, 32 hex characters
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                  -- organisations | partnerships | contacts
+    filename TEXT NOT NULL,
+    content {blob} NOT NULL,
+    mapping_json TEXT,                   -- interop::import::Mapping chosen in the form
+    corrections_json TEXT,               -- cells corrected in the browser, by line and column
+    created_at {ts} NOT NULL,
+    expires_at {ts} NOT NULL
+);
+CREATE INDEX import_uploads_expiry ON import_uploads (expires_at)
 "#;

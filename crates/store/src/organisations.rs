@@ -66,7 +66,7 @@ pub struct Organisation {
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
-struct Row {
+pub(crate) struct Row {
     id: i64,
     version: i64,
     name: String,
@@ -88,7 +88,7 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "o.id, o.version, o.name, o.siren, o.siret, o.legal_form, o.ess, o.naf, o.address, o.postcode, \
+pub(crate) const COLUMNS: &str = "o.id, o.version, o.name, o.siren, o.siret, o.legal_form, o.ess, o.naf, o.address, o.postcode, \
      o.commune_code, o.commune_name, o.epci_code, o.departement_code, o.region_code, o.head_office, o.website, \
      o.created_at, o.updated_at";
 
@@ -220,7 +220,10 @@ async fn write_children(c: &impl ConnectionTrait, id: i64, d: &OrganisationDraft
     Ok(())
 }
 
-async fn load_many(c: &impl ConnectionTrait, rows: Vec<Row>) -> Result<Vec<Organisation>> {
+pub(crate) async fn load_many(
+    c: &impl ConnectionTrait,
+    rows: Vec<Row>,
+) -> Result<Vec<Organisation>> {
     if rows.is_empty() {
         return Ok(vec![]);
     }
@@ -393,67 +396,7 @@ impl Store {
         }
         validate(d)?;
         let txn = self.write().await?;
-        let before = {
-            let rows: Vec<Row> = db::all(
-                &txn,
-                &format!("SELECT {COLUMNS} FROM organisations o WHERE o.id = $1"),
-                vec![id.0.into()],
-            )
-            .await?;
-            load_many(&txn, rows)
-                .await?
-                .pop()
-                .ok_or(StoreError::not_found("organisation"))?
-        };
-        if before.version != version {
-            return Err(StoreError::Conflict {
-                current: before.version,
-            });
-        }
-        if let Some(siret) = &d.siret
-            && let Some(existing) = siret_owner(&txn, siret, Some(id.0)).await?
-        {
-            return Err(StoreError::Duplicate {
-                field: "siret",
-                existing_id: Some(existing),
-            });
-        }
-        let mut vals = values(d);
-        vals.extend([crate::db::now().into(), id.0.into(), version.into()]);
-        let n = db::exec(
-            &txn,
-            "UPDATE organisations SET name = $1, name_folded = $2, siren = $3, siret = $4, legal_form = $5, ess = $6, naf = $7, \
-             address = $8, postcode = $9, commune_code = $10, commune_name = $11, epci_code = $12, departement_code = $13, \
-             region_code = $14, head_office = $15, website = $16, updated_at = $17, version = version + 1 \
-             WHERE id = $18 AND version = $19",
-            vals,
-        )
-        .await?;
-        if n == 0 {
-            // Changed by a concurrent writer after our read: report its version now.
-            return Err(StoreError::Conflict {
-                current: db::scalar(
-                    &txn,
-                    "SELECT version FROM organisations WHERE id = $1",
-                    vec![id.0.into()],
-                )
-                .await?,
-            });
-        }
-        write_children(&txn, id.0, d).await?;
-        audit::record(
-            &txn,
-            Record {
-                workspace: None,
-                user: Some(caller.user_id),
-                entity: "organisation",
-                entity_id: id.0,
-                action: Action::Update,
-                before: Some(&before.data),
-                after: Some(d),
-            },
-        )
-        .await?;
+        update_organisation_in(&txn, Some(caller.user_id), id, version, d).await?;
         txn.commit().await?;
         self.organisation(id).await
     }
@@ -554,4 +497,78 @@ pub(crate) async fn insert_organisation(
     )
     .await?;
     Ok(OrganisationId(id))
+}
+
+/// Saves `d` over organisation `id` if it is still at `version`, in an open transaction,
+/// with its audit event (also used by imports).
+pub(crate) async fn update_organisation_in(
+    c: &impl ConnectionTrait,
+    user: Option<crate::UserId>,
+    id: OrganisationId,
+    version: i64,
+    d: &OrganisationDraft,
+) -> Result<()> {
+    validate(d)?;
+    let before = {
+        let rows: Vec<Row> = db::all(
+            c,
+            &format!("SELECT {COLUMNS} FROM organisations o WHERE o.id = $1"),
+            vec![id.0.into()],
+        )
+        .await?;
+        load_many(c, rows)
+            .await?
+            .pop()
+            .ok_or(StoreError::not_found("organisation"))?
+    };
+    if before.version != version {
+        return Err(StoreError::Conflict {
+            current: before.version,
+        });
+    }
+    if let Some(siret) = &d.siret
+        && let Some(existing) = siret_owner(c, siret, Some(id.0)).await?
+    {
+        return Err(StoreError::Duplicate {
+            field: "siret",
+            existing_id: Some(existing),
+        });
+    }
+    let mut vals = values(d);
+    vals.extend([crate::db::now().into(), id.0.into(), version.into()]);
+    let n = db::exec(
+        c,
+        "UPDATE organisations SET name = $1, name_folded = $2, siren = $3, siret = $4, legal_form = $5, ess = $6, naf = $7, \
+         address = $8, postcode = $9, commune_code = $10, commune_name = $11, epci_code = $12, departement_code = $13, \
+         region_code = $14, head_office = $15, website = $16, updated_at = $17, version = version + 1 \
+         WHERE id = $18 AND version = $19",
+        vals,
+    )
+    .await?;
+    if n == 0 {
+        // Changed by a concurrent writer after our read: report its version now.
+        return Err(StoreError::Conflict {
+            current: db::scalar(
+                c,
+                "SELECT version FROM organisations WHERE id = $1",
+                vec![id.0.into()],
+            )
+            .await?,
+        });
+    }
+    write_children(c, id.0, d).await?;
+    audit::record(
+        c,
+        Record {
+            workspace: None,
+            user,
+            entity: "organisation",
+            entity_id: id.0,
+            action: Action::Update,
+            before: Some(&before.data),
+            after: Some(d),
+        },
+    )
+    .await?;
+    Ok(())
 }

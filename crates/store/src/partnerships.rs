@@ -644,13 +644,23 @@ async fn fetch(
     id: PartnershipId,
     deleted: bool,
 ) -> Result<Partnership> {
+    fetch_in(c, scope.workspace_id, id, deleted).await
+}
+
+/// A partnership of workspace `ws` (callers have checked the caller's access to `ws`).
+pub(crate) async fn fetch_in(
+    c: &impl ConnectionTrait,
+    ws: WorkspaceId,
+    id: PartnershipId,
+    deleted: bool,
+) -> Result<Partnership> {
     let rows: Vec<Row> = db::all(
         c,
         &format!(
             "SELECT {COLUMNS} FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id \
              WHERE p.id = $1 AND p.workspace_id = $2 AND (p.deleted_at IS NOT NULL) = $3"
         ),
-        vec![id.0.into(), scope.workspace_id.0.into(), deleted.into()],
+        vec![id.0.into(), ws.0.into(), deleted.into()],
     )
     .await?;
     load_many(c, rows)
@@ -770,46 +780,13 @@ impl Store {
         scope.require_write()?;
         validate(d)?;
         let txn = self.write().await?;
-        let before = fetch(&txn, scope, id, false).await?;
-        if before.version != version {
-            return Err(StoreError::Conflict {
-                current: before.version,
-            });
-        }
-        let mut vals = base_values(d);
-        vals.extend([
-            crate::db::now().into(),
-            id.0.into(),
-            scope.workspace_id.0.into(),
-            version.into(),
-        ]);
-        let n = db::exec(
+        update_partnership_in(
             &txn,
-            "UPDATE partnerships SET title = $1, title_folded = $2, status = $3, involvement = $4, priority = $5, priority_rank = $6, \
-             potential = $7, means = $8, governance = $9, notes = $10, updated_at = $11, version = version + 1 \
-             WHERE id = $12 AND workspace_id = $13 AND version = $14 AND deleted_at IS NULL",
-            vals,
-        )
-        .await?;
-        if n == 0 {
-            // Changed by a concurrent writer after our read (PostgreSQL lets both read):
-            // report the version it is at now, not the one we read.
-            return Err(StoreError::Conflict {
-                current: current_version(&txn, scope, id).await?,
-            });
-        }
-        write_children(&txn, scope.workspace_id, id.0, d).await?;
-        audit::record(
-            &txn,
-            Record {
-                workspace: Some(scope.workspace_id),
-                user: Some(scope.user_id),
-                entity: "partnership",
-                entity_id: id.0,
-                action: Action::Update,
-                before: Some(&before.data),
-                after: Some(d),
-            },
+            scope.workspace_id,
+            Some(scope.user_id),
+            id,
+            version,
+            d,
         )
         .await?;
         let saved = fetch(&txn, scope, id, false).await?;
@@ -849,7 +826,7 @@ impl Store {
         .await?;
         if n == 0 {
             return Err(StoreError::Conflict {
-                current: current_version(&txn, scope, id).await?,
+                current: current_version(&txn, scope.workspace_id, id).await?,
             });
         }
         audit::record(
@@ -940,13 +917,13 @@ impl Store {
 /// The version a partnership of the scope's workspace is at now.
 async fn current_version(
     c: &impl ConnectionTrait,
-    scope: &WorkspaceScope,
+    ws: WorkspaceId,
     id: PartnershipId,
 ) -> Result<i64> {
     db::scalar(
         c,
         "SELECT version FROM partnerships WHERE id = $1 AND workspace_id = $2",
-        vec![id.0.into(), scope.workspace_id.0.into()],
+        vec![id.0.into(), ws.0.into()],
     )
     .await
 }
@@ -954,4 +931,60 @@ async fn current_version(
 #[derive(FromQueryResult)]
 struct SlugRow {
     slug: String,
+}
+
+/// Saves `d` over partnership `id` of workspace `ws` if it is still at `version`, in an
+/// open transaction, with its audit event (also used by imports).
+pub(crate) async fn update_partnership_in(
+    c: &impl ConnectionTrait,
+    ws: WorkspaceId,
+    user: Option<UserId>,
+    id: PartnershipId,
+    version: i64,
+    d: &PartnershipDraft,
+) -> Result<()> {
+    validate(d)?;
+    let before = fetch_in(c, ws, id, false).await?;
+    if before.version != version {
+        return Err(StoreError::Conflict {
+            current: before.version,
+        });
+    }
+    let mut vals = base_values(d);
+    vals.extend([
+        crate::db::now().into(),
+        id.0.into(),
+        ws.0.into(),
+        version.into(),
+    ]);
+    let n = db::exec(
+        c,
+        "UPDATE partnerships SET title = $1, title_folded = $2, status = $3, involvement = $4, priority = $5, priority_rank = $6, \
+         potential = $7, means = $8, governance = $9, notes = $10, updated_at = $11, version = version + 1 \
+         WHERE id = $12 AND workspace_id = $13 AND version = $14 AND deleted_at IS NULL",
+        vals,
+    )
+    .await?;
+    if n == 0 {
+        // Changed by a concurrent writer after our read (PostgreSQL lets both read):
+        // report the version it is at now, not the one we read.
+        return Err(StoreError::Conflict {
+            current: current_version(c, ws, id).await?,
+        });
+    }
+    write_children(c, ws, id.0, d).await?;
+    audit::record(
+        c,
+        Record {
+            workspace: Some(ws),
+            user,
+            entity: "partnership",
+            entity_id: id.0,
+            action: Action::Update,
+            before: Some(&before.data),
+            after: Some(d),
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -107,7 +107,7 @@ const INTERACTION_SELECT: &str = "SELECT i.id, i.version, i.partnership_id, p.ti
      i.participants, i.note, i.author_id, u.name AS author_name, i.created_at FROM interactions i \
      JOIN partnerships p ON p.id = i.partnership_id LEFT JOIN users u ON u.id = i.author_id";
 
-const CONTACT_SELECT: &str = "SELECT c.id, c.version, c.organisation_id, o.name AS organisation_name, c.name, c.job_title, c.email, \
+pub(crate) const CONTACT_SELECT: &str = "SELECT c.id, c.version, c.organisation_id, o.name AS organisation_name, c.name, c.job_title, c.email, \
      c.phone, c.notes, c.updated_at FROM contacts c LEFT JOIN organisations o ON o.id = c.organisation_id";
 
 /// Recomputes the last interaction day and the dormancy day of a partnership.
@@ -398,61 +398,13 @@ impl Store {
         scope.require_write()?;
         validate_contact(d)?;
         let txn = self.write().await?;
-        let before: Contact = db::one(
+        update_contact_in(
             &txn,
-            &format!("{CONTACT_SELECT} WHERE c.id = $1 AND c.workspace_id = $2"),
-            vec![id.0.into(), scope.workspace_id.0.into()],
-        )
-        .await?
-        .ok_or(StoreError::not_found("contact"))?;
-        let n = db::exec(
-            &txn,
-            "UPDATE contacts SET organisation_id = $1, name = $2, name_folded = $3, job_title = $4, email = $5, phone = $6, notes = $7, \
-             updated_at = $8, version = version + 1 WHERE id = $9 AND workspace_id = $10 AND version = $11",
-            vec![
-                d.organisation_id.map(|o| o.0).into(),
-                d.name.trim().into(),
-                fold(&d.name).into(),
-                d.job_title.trim().into(),
-                d.email.trim().into(),
-                d.phone.trim().into(),
-                d.notes.trim().into(),
-                crate::db::now().into(),
-                id.0.into(),
-                scope.workspace_id.0.into(),
-                version.into(),
-            ],
-        )
-        .await?;
-        if n == 0 {
-            // Stale, or changed by a concurrent writer after our read: report its version now.
-            return Err(StoreError::Conflict {
-                current: db::scalar(
-                    &txn,
-                    "SELECT version FROM contacts WHERE id = $1 AND workspace_id = $2",
-                    vec![id.0.into(), scope.workspace_id.0.into()],
-                )
-                .await?,
-            });
-        }
-        audit::record(
-            &txn,
-            Record {
-                workspace: Some(scope.workspace_id),
-                user: Some(scope.user_id),
-                entity: "contact",
-                entity_id: id.0,
-                action: Action::Update,
-                before: Some(&ContactDraft {
-                    organisation_id: before.organisation_id.map(OrganisationId),
-                    name: before.name.clone(),
-                    job_title: before.job_title.clone(),
-                    email: before.email.clone(),
-                    phone: before.phone.clone(),
-                    notes: before.notes.clone(),
-                }),
-                after: Some(d),
-            },
+            scope.workspace_id,
+            Some(scope.user_id),
+            id,
+            version,
+            d,
         )
         .await?;
         txn.commit().await?;
@@ -748,4 +700,75 @@ impl Store {
         txn.commit().await?;
         row.try_into()
     }
+}
+
+/// Saves `d` over contact `id` of workspace `ws` if it is still at `version`, in an open
+/// transaction, with its audit event (also used by imports).
+pub(crate) async fn update_contact_in(
+    c: &impl ConnectionTrait,
+    ws: crate::WorkspaceId,
+    user: Option<UserId>,
+    id: ContactId,
+    version: i64,
+    d: &ContactDraft,
+) -> Result<()> {
+    validate_contact(d)?;
+    let before: Contact = db::one(
+        c,
+        &format!("{CONTACT_SELECT} WHERE c.id = $1 AND c.workspace_id = $2"),
+        vec![id.0.into(), ws.0.into()],
+    )
+    .await?
+    .ok_or(StoreError::not_found("contact"))?;
+    let n = db::exec(
+        c,
+        "UPDATE contacts SET organisation_id = $1, name = $2, name_folded = $3, job_title = $4, email = $5, phone = $6, notes = $7, \
+         updated_at = $8, version = version + 1 WHERE id = $9 AND workspace_id = $10 AND version = $11",
+        vec![
+            d.organisation_id.map(|o| o.0).into(),
+            d.name.trim().into(),
+            fold(&d.name).into(),
+            d.job_title.trim().into(),
+            d.email.trim().into(),
+            d.phone.trim().into(),
+            d.notes.trim().into(),
+            crate::db::now().into(),
+            id.0.into(),
+            ws.0.into(),
+            version.into(),
+        ],
+    )
+    .await?;
+    if n == 0 {
+        // Stale, or changed by a concurrent writer after our read: report its version now.
+        return Err(StoreError::Conflict {
+            current: db::scalar(
+                c,
+                "SELECT version FROM contacts WHERE id = $1 AND workspace_id = $2",
+                vec![id.0.into(), ws.0.into()],
+            )
+            .await?,
+        });
+    }
+    audit::record(
+        c,
+        Record {
+            workspace: Some(ws),
+            user,
+            entity: "contact",
+            entity_id: id.0,
+            action: Action::Update,
+            before: Some(&ContactDraft {
+                organisation_id: before.organisation_id.map(OrganisationId),
+                name: before.name.clone(),
+                job_title: before.job_title.clone(),
+                email: before.email.clone(),
+                phone: before.phone.clone(),
+                notes: before.notes.clone(),
+            }),
+            after: Some(d),
+        },
+    )
+    .await?;
+    Ok(())
 }

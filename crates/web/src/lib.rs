@@ -12,6 +12,7 @@ pub mod error;
 pub mod exports;
 mod forms;
 pub mod i18n;
+pub mod importing;
 pub mod pages;
 
 use std::net::SocketAddr;

@@ -783,6 +783,7 @@ dual_test!(
 /// document does not describe itself (`/api/v1/openapi.json`).
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/workspaces"),
+    ("post", "/api/v1/workspaces/{slug}/imports/{kind}"),
     ("get", "/api/v1/typology"),
     ("get", "/api/v1/communes"),
     ("get", "/api/v1/workspaces/{slug}/contacts"),

@@ -34,6 +34,7 @@ const PAGES: &[(&str, &str)] = &[
     ("POST", "/espaces/{slug}/parametres"),
     ("POST", "/espaces/{slug}/membres/{user}"),
     ("POST", "/espaces/{slug}/invitations"),
+    ("POST", "/espaces/{slug}/import"),
     ("POST", "/espaces/{slug}/contacts/{contact}/supprimer"),
     ("POST", "/espaces/{slug}/partenariats/{id}/supprimer"),
 ];
@@ -55,6 +56,7 @@ const API: &[(&str, &str)] = &[
     ("POST", "/api/v1/partnerships/{id}/interactions"),
     ("POST", "/api/v1/partnerships/{id}/outcomes"),
     ("POST", "/api/v1/workspaces/{slug}/contacts"),
+    ("POST", "/api/v1/workspaces/{slug}/imports/partnerships"),
     ("PUT", "/api/v1/workspaces/{slug}/contacts/{contact}"),
     (
         "POST",

@@ -4,6 +4,7 @@
 
 mod exports;
 mod figures;
+mod imports;
 mod json;
 mod organisations;
 mod partnerships;
@@ -41,6 +42,7 @@ pub fn router() -> Router<App> {
         .merge(partnerships::router())
         .merge(exports::router())
         .merge(figures::router())
+        .merge(imports::router())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
 
@@ -56,8 +58,9 @@ pub fn router() -> Router<App> {
         partnerships::create_interaction, partnerships::list_outcomes, partnerships::create_outcome, partnerships::list_flows, partnerships::create_flow, partnerships::dashboard, partnerships::update_interaction, partnerships::delete_interaction,
         exports::organisations, exports::partnerships, exports::contacts, exports::dashboard,
         figures::partnership_dashboard, figures::list_costs, figures::put_costs,
+        imports::import,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    components(schemas(crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

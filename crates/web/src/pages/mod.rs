@@ -9,6 +9,7 @@ mod dashboard;
 pub(crate) mod downloads;
 pub mod history;
 mod home;
+mod imports;
 mod invitations;
 mod organisations;
 pub(crate) mod partnerships;
@@ -42,6 +43,7 @@ pub fn router() -> Router<App> {
         .merge(account::router())
         .merge(dashboard::router())
         .merge(downloads::router())
+        .merge(imports::router())
 }
 
 /// What the layout needs on every page.

@@ -1,0 +1,268 @@
+//! Reader tests on whole files, and a seeded fuzz loop over the CSV reader.
+
+use super::*;
+
+fn table(bytes: &[u8]) -> Table {
+    read(bytes).unwrap_or_else(|e| panic!("unreadable: {e}"))
+}
+
+#[test]
+fn a_windows_1252_semicolon_file_with_french_headers_reads_with_line_numbers() {
+    let bytes = b"Raison sociale;N\xb0 SIRET;Code postal;Ville\r\n\
+Boulangerie \xc9ole;732 829 320 00074;1000;Bourg-en-Bresse\r\n\
+\r\n\
+\"Dupont; fr\xe8res\";;69001;Lyon\r\n";
+    let t = table(bytes);
+    assert_eq!(
+        t.format,
+        SourceFormat::Csv {
+            encoding: Encoding::Windows1252,
+            separator: ';'
+        }
+    );
+    assert_eq!(
+        t.headers,
+        ["Raison sociale", "N° SIRET", "Code postal", "Ville"]
+    );
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(
+        (t.rows[0].line, t.rows[0].cells[0].as_str()),
+        (2, "Boulangerie Éole")
+    );
+    assert_eq!(
+        (t.rows[1].line, t.rows[1].cells[0].as_str()),
+        (4, "Dupont; frères")
+    );
+}
+
+#[test]
+fn a_header_only_file_an_empty_file_and_binary_junk_are_refused_clearly() {
+    let e = read(b"Nom;Ville\n\n").unwrap_err();
+    assert!(e.message.contains("que la ligne d'en-tête"), "{e}");
+    assert_eq!(e.line, Some(1));
+    assert!(read(b"").unwrap_err().message.contains("vide"));
+    assert!(read(b"\n \n").unwrap_err().message.contains("vide"));
+    let junk: Vec<u8> = (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let e = read(&junk).unwrap_err();
+    assert!(e.message.contains("binaire"), "{e}");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10";
+    assert!(read(png).unwrap_err().message.contains("binaire"));
+}
+
+#[test]
+fn a_huge_single_line_is_refused_before_the_whole_file_is_read() {
+    struct Endless(usize);
+    impl std::io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            buf.fill(b'a');
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+    }
+    let mut source = Endless(0);
+    let e = read_bounded(&mut source).unwrap_err();
+    assert_eq!(e.line, Some(1));
+    assert!(e.message.contains("ligne de plus de 1 Mo"), "{e}");
+    // Stopped right after the limit, not at the end of an endless stream.
+    assert!(source.0 < MAX_LINE_BYTES + 128 * 1024);
+}
+
+#[test]
+fn a_truncated_workbook_is_refused_clearly() {
+    let e = read(b"PK\x03\x04\x14\x00\x00\x00\x08\x00tronque").unwrap_err();
+    assert!(e.message.contains("classeur illisible"), "{e}");
+}
+
+/// xorshift64*: a tiny deterministic generator, so a failure replays exactly.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Bytes that look like CSV often enough to reach deep states: separators, quotes, line
+/// breaks, BOMs, Latin-1 letters, NULs, and random bytes.
+fn fuzz_bytes(rng: &mut Rng) -> Vec<u8> {
+    const PIECES: &[&[u8]] = &[
+        b";",
+        b",",
+        b"\t",
+        b"\"",
+        b"\"\"",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"a",
+        b"Nom",
+        b"\xe9",
+        b"\xef\xbb\xbf",
+        b"\xc3\xa9",
+        b"\0",
+        b" ",
+        b"PK\x03\x04",
+        b"1000",
+        b"\xff\xfe",
+    ];
+    let len = rng.below(60) as usize;
+    let mut out = Vec::new();
+    for _ in 0..len {
+        if rng.below(5) == 0 {
+            out.push(rng.next() as u8);
+        } else {
+            out.extend_from_slice(PIECES[rng.below(PIECES.len() as u64) as usize]);
+        }
+    }
+    out
+}
+
+#[test]
+fn fuzz_arbitrary_bytes_never_panic_and_give_rows_or_a_located_error() {
+    let mut rng = Rng(0x5EED_CAFE_F00D_0001);
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut inputs: Vec<Vec<u8>> = std::fs::read_dir(&corpus)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter_map(|e| std::fs::read(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(inputs.len() >= 5, "corpus missing in {}", corpus.display());
+    for _ in 0..20_000 {
+        inputs.push(fuzz_bytes(&mut rng));
+    }
+    for bytes in &inputs {
+        match read(bytes) {
+            Ok(t) => {
+                assert!(!t.rows.is_empty());
+                assert!(t.rows.iter().all(|r| r.line > t.header_line));
+                assert!(t.rows.windows(2).all(|w| w[0].line < w[1].line));
+            }
+            Err(e) => assert!(!e.message.is_empty()),
+        }
+    }
+}
+
+/// Writes cells as a spreadsheet would: quoted when needed, quotes doubled.
+fn write_csv(rows: &[Vec<String>], sep: char) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| {
+                if c.contains([sep, '"', '\n', '\r']) || c.starts_with(' ') {
+                    format!("\"{}\"", c.replace('"', "\"\""))
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(&sep.to_string()));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[test]
+fn fuzz_quoted_fields_round_trip() {
+    let mut rng = Rng(0x00DD_BA11_5EED_0002);
+    const ALPHABET: &[&str] = &[
+        "a", "É", "é", ";", ",", "\t", "\"", "\n", " ", "x", "œ", "€", "1", "\r\n",
+    ];
+    for _ in 0..3000 {
+        let sep = [';', ',', '\t'][rng.below(3) as usize];
+        let ncols = 1 + rng.below(5) as usize;
+        let nrows = 1 + rng.below(6) as usize;
+        let mut rows = vec![(0..ncols).map(|i| format!("Col{i}")).collect::<Vec<_>>()];
+        for _ in 0..nrows {
+            let mut row: Vec<String> = (0..ncols)
+                .map(|_| {
+                    (0..rng.below(8))
+                        .map(|_| ALPHABET[rng.below(ALPHABET.len() as u64) as usize])
+                        .collect::<String>()
+                        .replace("\r\n", "\n")
+                })
+                .collect();
+            // A row whose cells are all blank is an empty line, skipped by design.
+            if row.iter().all(|c| c.trim().is_empty()) {
+                row[0] = "x".into();
+            }
+            rows.push(row);
+        }
+        let text = write_csv(&rows, sep);
+        let parsed = csv::parse(&text, sep).expect("well-formed CSV parses");
+        let got: Vec<Vec<String>> = parsed.into_iter().map(|r| r.cells).collect();
+        assert_eq!(got, rows, "{text:?}");
+        // Through the whole reader too, when the separator is not ambiguous.
+        if ncols > 1
+            && let Ok(t) = read(text.as_bytes())
+            && t.format
+                == (SourceFormat::Csv {
+                    encoding: Encoding::Utf8,
+                    separator: sep,
+                })
+        {
+            assert_eq!(t.rows.len(), nrows);
+        }
+    }
+}
+
+#[test]
+fn rows_are_checked_with_located_french_problems() {
+    let csv = "Raison sociale;SIRET;CP;Ville;Forme(s) de partenariat;Date de début;Date de fin;Statut\n\
+Boulangerie Éole;732 829 320 00074;1000;Bourg-en-Bresse;Don en nature, PMSMP;15/03/2021;;actif\n\
+Faute de frappe;732 829 320 00075;69001;Lyon;achats responsables;;;\n\
+Mauvaise ville;;69001;Marseille;;;;\n\
+Forme inconnue;;;;bisous;le 3 mars;;\n\
+Dates inversées;;75011;Paris;sous-traitance;01/02/2022;01/01/2022;terminé\n";
+    let t = table(csv.as_bytes());
+    let cols = fields::resolve(&t.headers, Kind::Partnerships, None).unwrap();
+    let checked = check_rows(&t, &cols);
+    assert_eq!(checked.total, 5);
+    assert_eq!(checked.rows.len(), 1);
+    let Record::Partnership(p) = &checked.rows[0].record else {
+        panic!("not a partnership")
+    };
+    assert_eq!(p.org.postcode.as_deref(), Some("01000"));
+    assert_eq!(p.org.commune.map(|c| c.code), Some("01053"));
+    assert_eq!(
+        p.forms,
+        vec![
+            partinnov_domain::typology::Form::MecenatNature,
+            partinnov_domain::typology::Form::AccueilImmersions
+        ]
+    );
+    let found: Vec<(usize, &str)> = checked
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (3, "SIRET"),
+            (4, "Ville"),
+            (5, "Forme(s) de partenariat"),
+            (5, "Date de début"),
+            (6, "Date de fin"),
+        ]
+    );
+    assert!(checked.problems[0].message.contains("clé de contrôle"));
+    assert!(
+        checked.problems[1]
+            .message
+            .contains("n'a pas le code postal 69001")
+    );
+    assert!(
+        checked.problems[4]
+            .message
+            .contains("avant la date de début")
+    );
+    assert_eq!(checked.problems[2].value, "bisous");
+}

@@ -1,0 +1,421 @@
+//! The import pages and API over HTTP: upload → preview with the columns' fields →
+//! row-level report → corrections in the page → import of the valid rows; the API answers
+//! the report; unreadable files, other people's uploads and missing CSRF tokens are refused.
+
+mod common;
+
+use common::*;
+use partinnov_store::{Role, dual_test};
+use reqwest::StatusCode;
+
+/// The director's list: Windows-1252, `;`, French headers, a duplicate, a bad SIRET, a
+/// commune that does not match its postcode.
+fn director_list() -> Vec<u8> {
+    let text = "Raison sociale;N° SIRET;CP;Ville;Forme(s) de partenariat;Date de début;Statut\r\n\
+Boulangerie Éole;732 829 320 00074;1000;Bourg-en-Bresse;Don en nature, PMSMP;15/03/2021;actif\r\n\
+SARL Les Jardins d'Anjou;;49000;Angers;achats responsables;01/09/2020;\r\n\
+Jardins d'Anjou (Les);;49000;Angers;sous-traitance;;\r\n\
+Garage Martin;123 456 789 00012;49100;Angers;recrutement;;\r\n\
+Envie Autonomie;;49000;Angres;mécénat de compétences;01/02/2022;en cours\r\n";
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1"))
+        .collect()
+}
+
+/// A `multipart/form-data` body as a browser sends it.
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----partinnovboundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(
+    app: &TestApp,
+    b: &Browser,
+    slug: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+) -> (StatusCode, String, String) {
+    let (content_type, body) = multipart(fields, file);
+    let r = app
+        .client
+        .post(app.url(&format!("/espaces/{slug}/import")))
+        .header("cookie", b.cookie_header())
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    (status, location, unescape(&r.text().await.unwrap()))
+}
+
+/// `(name, value)` of every `<select name="col_N">` with its selected option.
+fn selected_columns(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for part in html.split("<select id=\"col_").skip(1) {
+        let name = format!("col_{}", &part[..part.find('"').unwrap()]);
+        let select = &part[..part.find("</select>").unwrap()];
+        let value = select
+            .split("<option ")
+            .find(|o| o.contains(" selected"))
+            .and_then(|o| o.strip_prefix("value=\""))
+            .map(|o| o[..o.find('"').unwrap()].to_owned())
+            .unwrap_or_default();
+        out.push((name, value));
+    }
+    out
+}
+
+dual_test!(
+    the_director_uploads_checks_fixes_two_lines_in_the_browser_and_imports,
+    |db| {
+        let app = spawn(&db.store).await;
+        let dir = person(&db.store, "aci", "Élise Direction").await;
+        let b = app.sign_in(&dir.email).await;
+        let home = app.page(&b, "/espaces/aci").await;
+        assert!(
+            home.text.contains("href=\"/espaces/aci/import\""),
+            "the menu offers the import"
+        );
+        let csrf = app.csrf(&b, "/espaces/aci/import").await;
+
+        let (status, location, _) = upload(
+            &app,
+            &b,
+            "aci",
+            &[("csrf", &csrf), ("kind", "partnerships")],
+            ("entreprises.csv", &director_list()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(location.starts_with("/espaces/aci/import/"), "{location}");
+        let id = location.rsplit('/').next().unwrap().to_owned();
+
+        // Preview: how the file was read, and each column's field chosen from its header.
+        let preview = app.page(&b, &location).await;
+        assert_eq!(preview.status, StatusCode::OK);
+        let html = preview.html();
+        assert!(
+            html.contains("Windows-1252, séparateur point-virgule"),
+            "{html}"
+        );
+        assert!(html.contains("5 ligne(s) de données"));
+        assert!(html.contains("Boulangerie Éole"));
+        let columns = selected_columns(&html);
+        let chosen: Vec<&str> = columns.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(
+            chosen,
+            [
+                "name",
+                "siret",
+                "postcode",
+                "commune",
+                "forms",
+                "started_on",
+                "status"
+            ]
+        );
+
+        // Check: the report, line by line, nothing written yet.
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        form.extend(columns.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let check = app
+            .submit(&b, &format!("/espaces/aci/import/{id}/verifier"), &form)
+            .await;
+        assert_eq!(check.status, StatusCode::OK, "{}", check.text);
+        let html = check.html();
+        for expected in [
+            "doublon de la ligne 3",
+            "clé de contrôle",
+            "n'a pas le code postal 49000",
+            "3 ligne(s) refusée(s)",
+            "2 à créer",
+        ] {
+            assert!(html.contains(expected), "{expected}: {html}");
+        }
+        assert_eq!(
+            app.total(&dir.token, "/api/v1/workspaces/aci/partnerships")
+                .await,
+            0
+        );
+
+        // Two lines fixed in the page: the SIRET emptied, the commune's typo corrected.
+        assert!(html.contains("name=\"fix:5:1\""), "{html}");
+        assert!(html.contains("name=\"fix:6:3\""));
+        let recheck = app
+            .submit(
+                &b,
+                &format!("/espaces/aci/import/{id}/verifier"),
+                &[("csrf", &csrf), ("fix:5:1", ""), ("fix:6:3", "Angers")],
+            )
+            .await;
+        let html = recheck.html();
+        assert!(html.contains("1 ligne(s) refusée(s)"), "{html}");
+        assert!(html.contains("4 à créer"), "{html}");
+        assert!(html.contains("Importer les lignes valides"));
+
+        let done = app
+            .submit(
+                &b,
+                &format!("/espaces/aci/import/{id}/importer"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        let html = done.html();
+        assert!(
+            html.contains("4 créée(s)") && html.contains("1 ligne(s) refusée(s), non importée(s)"),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/espaces/aci/partenariats\""));
+        assert_eq!(
+            app.total(&dir.token, "/api/v1/workspaces/aci/partnerships")
+                .await,
+            4
+        );
+        let list = app
+            .get(&dir.token, "/api/v1/workspaces/aci/partnerships?q=envie")
+            .await;
+        assert_eq!(list.json["items"][0]["partners"][0]["commune"], "Angers");
+        // The file is forgotten once imported.
+        assert_eq!(app.page(&b, &location).await.status, StatusCode::NOT_FOUND);
+    }
+);
+
+dual_test!(
+    uploads_are_private_checked_for_csrf_and_unreadable_files_say_why,
+    |db| {
+        let app = spawn(&db.store).await;
+        let dir = person(&db.store, "aci", "Élise Direction").await;
+        let b = app.sign_in(&dir.email).await;
+        let csrf = app.csrf(&b, "/espaces/aci/import").await;
+
+        let junk: Vec<u8> = (0..5000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+            .collect();
+        let (status, _, html) = upload(
+            &app,
+            &b,
+            "aci",
+            &[("csrf", &csrf), ("kind", "organisations")],
+            ("photo.csv", &junk),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("contenu binaire"), "{html}");
+        let (status, _, _) = upload(
+            &app,
+            &b,
+            "aci",
+            &[("csrf", "faux"), ("kind", "organisations")],
+            ("liste.csv", &director_list()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        let (status, location, _) = upload(
+            &app,
+            &b,
+            "aci",
+            &[("csrf", &csrf), ("kind", "organisations")],
+            ("liste.csv", &director_list()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let id = location.rsplit('/').next().unwrap().to_owned();
+        // Another editor of the same workspace does not see this upload; nor does an outsider.
+        let eve = create_user(&db.store, "eve@example.org", "Ève Équipe").await;
+        add_member(&db.store, dir.workspace, eve, Role::Editor).await;
+        let e = app.sign_in("eve@example.org").await;
+        assert_eq!(app.page(&e, &location).await.status, StatusCode::NOT_FOUND);
+        let e_csrf = app.csrf(&e, "/espaces/aci/import").await;
+        let stolen = app
+            .submit(
+                &e,
+                &format!("/espaces/aci/import/{id}/importer"),
+                &[("csrf", &e_csrf)],
+            )
+            .await;
+        assert_eq!(stolen.status, StatusCode::NOT_FOUND);
+        let rita = create_user(&db.store, "rita@example.org", "Rita Lecture").await;
+        add_member(&db.store, dir.workspace, rita, Role::Reader).await;
+        let r = app.sign_in("rita@example.org").await;
+        assert_eq!(
+            app.page(&r, "/espaces/aci/import").await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert!(
+            !app.page(&r, "/espaces/aci")
+                .await
+                .text
+                .contains("/espaces/aci/import")
+        );
+        // Without its token, the import does not happen; cancelling forgets the file.
+        let no_csrf = app
+            .submit(&b, &format!("/espaces/aci/import/{id}/importer"), &[])
+            .await;
+        assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+        let cancel = app
+            .submit(
+                &b,
+                &format!("/espaces/aci/import/{id}/annuler"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(cancel.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.page(&b, &location).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.total(&dir.token, "/api/v1/organisations").await, 0);
+    }
+);
+
+async fn post_file(app: &TestApp, token: &str, path: &str, body: Vec<u8>) -> Answer {
+    let r = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let headers = r.headers().clone();
+    let text = r.text().await.unwrap();
+    Answer {
+        status,
+        headers,
+        json: serde_json::from_str(&text).unwrap_or_default(),
+        text,
+    }
+}
+
+dual_test!(
+    the_api_answers_the_report_and_writes_all_valid_rows_or_nothing,
+    |db| {
+        let app = spawn(&db.store).await;
+        let dir = person(&db.store, "aci", "Élise Direction").await;
+        let path = "/api/v1/workspaces/aci/imports/partnerships";
+        let refused = post_file(&app, &dir.token, path, director_list()).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text
+        );
+        let keys: Vec<&String> = refused.json.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            ["created", "rejected", "rows", "unchanged", "updated"]
+        );
+        assert_eq!(refused.json["rows"], 5);
+        assert_eq!(refused.json["rejected"][1]["line"], 5);
+        assert_eq!(refused.json["rejected"][1]["column"], "N° SIRET");
+        assert_eq!(refused.json["rejected"][1]["value"], "123 456 789 00012");
+        assert_eq!(
+            app.total(&dir.token, "/api/v1/workspaces/aci/partnerships")
+                .await,
+            0
+        );
+
+        let dry = post_file(
+            &app,
+            &dir.token,
+            &format!("{path}?dry_run=true"),
+            director_list(),
+        )
+        .await;
+        assert_eq!(
+            (dry.status, dry.json["created"].as_u64()),
+            (StatusCode::OK, Some(2))
+        );
+        assert_eq!(
+            app.total(&dir.token, "/api/v1/workspaces/aci/partnerships")
+                .await,
+            0
+        );
+
+        let done = post_file(
+            &app,
+            &dir.token,
+            &format!("{path}?skip_invalid=true"),
+            director_list(),
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        assert_eq!(done.json["created"], 2);
+        assert_eq!(
+            app.total(&dir.token, "/api/v1/workspaces/aci/partnerships")
+                .await,
+            2
+        );
+        let again = post_file(
+            &app,
+            &dir.token,
+            &format!("{path}?skip_invalid=true"),
+            director_list(),
+        )
+        .await;
+        assert_eq!(
+            (
+                again.json["created"].as_u64(),
+                again.json["unchanged"].as_u64()
+            ),
+            (Some(0), Some(2))
+        );
+
+        let junk = post_file(&app, &dir.token, path, vec![0, 159, 146, 150, 0, 1, 2, 3]).await;
+        assert_eq!(junk.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            junk.header("content-type")
+                .starts_with("application/problem+json")
+        );
+        assert_eq!(junk.error_fields(), ["file"]);
+        let unknown = post_file(
+            &app,
+            &dir.token,
+            "/api/v1/workspaces/aci/imports/licornes",
+            director_list(),
+        )
+        .await;
+        assert_eq!(unknown.error_fields(), ["kind"]);
+
+        let outsider = person(&db.store, "autre", "Olga Autre").await;
+        assert_eq!(
+            post_file(&app, &outsider.token, path, director_list())
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let reader = create_user(&db.store, "rita@example.org", "Rita Lecture").await;
+        add_member(&db.store, dir.workspace, reader, Role::Reader).await;
+        let token = create_token(&db.store, reader, false).await;
+        assert_eq!(
+            post_file(&app, &token, path, director_list()).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+);
