@@ -102,6 +102,15 @@ enum Command {
         #[command(subcommand)]
         command: OutcomeCommand,
     },
+    /// Liste les doublons probables du registre (groupes, score, raison), pour revue.
+    /// La fusion se fait dans l'interface (Organisations → Doublons à examiner) ou par l'API.
+    Dedup {
+        #[command(flatten)]
+        db: Db,
+        /// json ou text.
+        #[arg(long, default_value = "text", value_parser = ["json", "text"])]
+        format: String,
+    },
     /// Exporte une liste ou des chiffres en CSV, CSV pour Excel, XLSX ou JSON.
     Export {
         #[command(subcommand)]
@@ -455,6 +464,39 @@ async fn run(command: Command) -> Result<()> {
             }
         }
         Command::Export { command } => export::run(command).await,
+        Command::Dedup { db, format } => {
+            let store = db.open().await?;
+            let groups = partinnov_web::duplicates::duplicate_groups(&store)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if format == "json" {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "groups": groups }))?
+                );
+            } else {
+                for g in &groups {
+                    println!("score {} :", g.score);
+                    for o in &g.organisations {
+                        println!(
+                            "  n° {} {} {} {}",
+                            o.id,
+                            o.name,
+                            o.siret.as_deref().unwrap_or("—"),
+                            o.commune.as_deref().unwrap_or("")
+                        );
+                    }
+                    for p in &g.pairs {
+                        println!(
+                            "  {}–{} {}/100 {} : {}",
+                            p.a, p.b, p.score, p.confidence, p.reason
+                        );
+                    }
+                }
+                eprintln!("{} groupe(s) de doublons probables", groups.len());
+            }
+            Ok(())
+        }
         Command::Backup { db, out } => {
             let store = db.open().await?;
             // Written next to the target and renamed at the end: an interrupted backup

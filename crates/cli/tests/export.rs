@@ -118,3 +118,24 @@ fn exports_a_workspace_and_the_registry_and_refuses_bad_input_in_one_line() {
         assert!(!missing.exists());
     }
 }
+
+#[test]
+fn dedup_lists_candidate_groups_as_json() {
+    let dir = Scratch::new("dedup");
+    let url = dir.sqlite_url();
+    let (code, _, err) = run(&["gen", "--database-url", &url, "--scale", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, stdout, err) = run(&["dedup", "--database-url", &url, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&stdout).expect("JSON on stdout");
+    for g in v["groups"].as_array().expect("a list of groups") {
+        assert!(g["organisations"].as_array().unwrap().len() >= 2);
+        for p in g["pairs"].as_array().unwrap() {
+            assert!(p["score"].as_u64().unwrap() <= 100);
+            assert!(!p["reason"].as_str().unwrap().is_empty());
+        }
+    }
+    let (code, _, err) = run(&["dedup", "--database-url", &url, "--format", "xml"]);
+    assert_ne!(code, 0);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

@@ -7,6 +7,7 @@
 //! lists are enums with a stable code (`code::coded_enum!`), never strings.
 
 pub mod code;
+pub mod dedup;
 pub mod event;
 pub mod flow;
 pub mod identity;

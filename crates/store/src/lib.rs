@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod backup;
 mod db;
+pub mod dedup;
 mod dialect;
 pub mod error;
 pub mod flows;

@@ -150,6 +150,7 @@ mod tests {
             include_str!("../templates/account.html"),
             include_str!("../templates/dashboard.html"),
             include_str!("../templates/downloads.html"),
+            include_str!("../templates/duplicates.html"),
             include_str!("../templates/import.html"),
         ];
         let mut missing = vec![];

@@ -8,6 +8,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod duplicates;
 pub mod error;
 pub mod exports;
 mod forms;
@@ -34,6 +35,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(healthz))
         .merge(assets::router())
         .merge(pages::router())
+        .merge(duplicates::page_router())
         .nest("/api/v1", api::router())
         .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
         .layer(axum::middleware::from_fn(with_lang))

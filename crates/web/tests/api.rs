@@ -820,6 +820,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/partnerships/{id}/dashboard"),
     ("get", "/api/v1/workspaces/{slug}/commercial-costs"),
     ("put", "/api/v1/workspaces/{slug}/commercial-costs/{year}"),
+    ("get", "/api/v1/organisations/duplicates"),
+    ("post", "/api/v1/organisations/{id}/merge"),
 ];
 
 dual_test!(

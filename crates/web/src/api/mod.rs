@@ -42,6 +42,7 @@ pub fn router() -> Router<App> {
         .merge(partnerships::router())
         .merge(exports::router())
         .merge(figures::router())
+        .merge(crate::duplicates::api_router())
         .merge(imports::router())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
@@ -58,6 +59,7 @@ pub fn router() -> Router<App> {
         partnerships::create_interaction, partnerships::list_outcomes, partnerships::create_outcome, partnerships::list_flows, partnerships::create_flow, partnerships::dashboard, partnerships::update_interaction, partnerships::delete_interaction,
         exports::organisations, exports::partnerships, exports::contacts, exports::dashboard,
         figures::partnership_dashboard, figures::list_costs, figures::put_costs,
+        crate::duplicates::api_list, crate::duplicates::api_merge,
         imports::import,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
