@@ -181,6 +181,7 @@ pub fn read_bounded(mut input: impl std::io::Read) -> Result<Vec<u8>, ReadError>
     let mut line_len = 0usize;
     let mut line = 1usize;
     let mut is_zip = None;
+    let mut after_cr = false;
     loop {
         let n = match input.read(&mut chunk) {
             Ok(0) => break,
@@ -200,10 +201,15 @@ pub fn read_bounded(mut input: impl std::io::Read) -> Result<Vec<u8>, ReadError>
         }
         if !zip {
             for &b in &chunk[..n] {
-                if b == b'\n' {
+                // `\r\n`, `\n` and a lone `\r` (Excel's "CSV Macintosh") all end a line.
+                if b == b'\r' || (b == b'\n' && !after_cr) {
                     line += 1;
                     line_len = 0;
+                    after_cr = b == b'\r';
+                } else if b == b'\n' {
+                    after_cr = false;
                 } else {
+                    after_cr = false;
                     line_len += 1;
                     if line_len > MAX_LINE_BYTES {
                         return Err(line_too_long(line));

@@ -266,3 +266,16 @@ Dates inversées;;75011;Paris;sous-traitance;01/02/2022;01/01/2022;terminé\n";
     );
     assert_eq!(checked.problems[2].value, "bisous");
 }
+
+#[test]
+fn a_large_file_with_old_mac_line_endings_is_read_line_by_line() {
+    let mut text = String::from("Nom;Ville\r");
+    for i in 0..80_000 {
+        text.push_str(&format!("Entreprise {i};Lyon\r"));
+    }
+    assert!(text.len() > MAX_LINE_BYTES);
+    let bytes = read_bounded(text.as_bytes()).expect("lines are short");
+    let t = read(&bytes).unwrap();
+    assert_eq!(t.rows.len(), 80_000);
+    assert_eq!(t.rows[79_999].line, 80_001);
+}
