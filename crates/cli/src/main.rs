@@ -76,6 +76,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Espaces de travail.
+    Workspace {
+        #[command(subcommand)]
+        command: WorkspaceCommand,
+    },
     /// Jetons d'API.
     Token {
         #[command(subcommand)]
@@ -203,6 +208,23 @@ enum OutcomeCommand {
         /// Contrat aidé par l'État.
         #[arg(long)]
         aided: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum WorkspaceCommand {
+    /// Crée l'espace d'une structure, avec son premier propriétaire (compte existant).
+    Create {
+        #[command(flatten)]
+        db: Db,
+        /// Identifiant court : minuscules, chiffres et tirets.
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// Adresse du compte qui en devient propriétaire.
+        #[arg(long)]
+        owner: String,
     },
 }
 
@@ -464,6 +486,43 @@ async fn run(command: Command) -> Result<()> {
             }
         }
         Command::Export { command } => export::run(command).await,
+        Command::Workspace {
+            command:
+                WorkspaceCommand::Create {
+                    db,
+                    slug,
+                    name,
+                    owner,
+                },
+        } => {
+            let store = db.open().await?;
+            let user = store
+                .user_by_email(&owner)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("aucun compte pour {owner}"))?;
+            store
+                .create_workspace(
+                    partinnov_store::UserId(user.id),
+                    &partinnov_store::workspaces::NewWorkspace {
+                        slug: slug.clone(),
+                        name,
+                        organisation_id: None,
+                        dormant_months: 12,
+                    },
+                )
+                .await
+                .map_err(|e| match e {
+                    partinnov_store::StoreError::Invalid { .. } => anyhow::anyhow!(
+                        "identifiant d'espace invalide « {slug} » : minuscules, chiffres et tirets, 2 à 60 caractères"
+                    ),
+                    partinnov_store::StoreError::Duplicate { .. } => {
+                        anyhow::anyhow!("l'espace « {slug} » existe déjà")
+                    }
+                    e => anyhow::anyhow!("{e}"),
+                })?;
+            println!("espace créé : {slug}");
+            Ok(())
+        }
         Command::Dedup { db, format } => {
             let store = db.open().await?;
             let groups = partinnov_web::duplicates::duplicate_groups(&store)

@@ -140,6 +140,14 @@ fn every_command_answers_help() {
         &["token", "create"],
         &["gen"],
         &["import"],
+        &["export"],
+        &["export", "partnerships"],
+        &["export", "organisations"],
+        &["export", "contacts"],
+        &["export", "dashboard"],
+        &["dedup"],
+        &["workspace"],
+        &["workspace", "create"],
     ] {
         let out = bin().args(args).arg("--help").output().expect("run");
         let stdout = String::from_utf8_lossy(&out.stdout);

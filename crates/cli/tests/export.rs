@@ -139,3 +139,116 @@ fn dedup_lists_candidate_groups_as_json() {
     assert_ne!(code, 0);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+/// Export then import gives back the same data: the registry leaves one database as a
+/// French Excel CSV and as XLSX, arrives whole in another through `partinnov import`, and
+/// the second export is the first one, identifiers aside. (Partnerships: see the issue's
+/// note; their dated forms do not yet travel through the importer.)
+#[test]
+fn an_exported_registry_imported_elsewhere_gives_back_the_same_data() {
+    let dir = Scratch::new("roundtrip");
+    let first = dir.sqlite_url();
+    let (code, _, err) = run(&["gen", "--database-url", &first, "--scale", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let export = |url: &str, format: &str, file: &str| {
+        let out = dir.path().join(file);
+        let (code, _, err) = run(&[
+            "export",
+            "organisations",
+            "--database-url",
+            url,
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "export: {err}");
+        out
+    };
+    // Every column but the identifier, row by row, in a stable order.
+    let rows = |path: &std::path::Path| -> Vec<String> {
+        let mut reader = csv::ReaderBuilder::new().from_path(path).unwrap();
+        let id = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "Identifiant")
+            .unwrap();
+        let mut rows: Vec<String> = reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                r.iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != id)
+                    .map(|(_, v)| v.to_owned())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let original = rows(&export(&first, "csv", "organisations.csv"));
+    assert!(original.len() > 20);
+    for (n, (format, file)) in [
+        ("csv-excel", "organisations.csv"),
+        ("xlsx", "organisations.xlsx"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let second = format!(
+            "sqlite:{}",
+            dir.path().join(format!("autre-{n}.sqlite")).display()
+        );
+        let sent = export(&first, format, &format!("envoi-{file}"));
+        for args in [
+            vec!["migrate", "--database-url", &second],
+            vec![
+                "user",
+                "create",
+                "--database-url",
+                &second,
+                "--email",
+                "dir@example.org",
+                "--name",
+                "Directrice",
+                "--password",
+                "motdepasse-long",
+            ],
+            vec![
+                "workspace",
+                "create",
+                "--database-url",
+                &second,
+                "--slug",
+                "reseau",
+                "--name",
+                "Réseau",
+                "--owner",
+                "dir@example.org",
+            ],
+        ] {
+            let (code, _, err) = run(&args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+        }
+        let (code, stdout, err) = run(&[
+            "import",
+            "organisations",
+            sent.to_str().unwrap(),
+            "--workspace",
+            "reseau",
+            "--database-url",
+            &second,
+        ]);
+        assert_eq!(
+            code,
+            0,
+            "import {format}: {err} {}",
+            String::from_utf8_lossy(&stdout)
+        );
+        let back = rows(&export(&second, "csv", &format!("retour-{n}.csv")));
+        assert_eq!(back, original, "{format}: same registry after the trip");
+    }
+}

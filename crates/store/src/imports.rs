@@ -330,6 +330,7 @@ fn merge_org(stored: &OrganisationDraft, file: &OrganisationDraft) -> Organisati
         }
     }
     m.kinds.sort_by_key(|k| k.as_str());
+    m.ess |= file.ess;
     m
 }
 

@@ -82,7 +82,7 @@ fn org_draft(o: &OrgRecord) -> OrganisationDraft {
         siren: o.siren.clone(),
         kinds: o.kinds.clone(),
         legal_form: o.legal_form.clone(),
-        ess: false,
+        ess: o.ess.unwrap_or(false),
         naf: o.naf.clone(),
         address: o.address.clone(),
         postcode: o.postcode.clone(),

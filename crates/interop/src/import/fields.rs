@@ -50,6 +50,7 @@ impl Kind {
             StructureKind,
             LegalForm,
             Naf,
+            Ess,
         ];
         const PARTNERSHIP: &[Field] = &[
             Name,
@@ -63,6 +64,7 @@ impl Kind {
             StructureKind,
             LegalForm,
             Naf,
+            Ess,
             Title,
             Forms,
             Status,
@@ -152,10 +154,12 @@ fields! {
         ["code insee", "code commune", "insee", "code officiel geographique", "cog", "code insee commune"];
     Website => "website", "Site web", ["site web", "site internet", "site", "url", "web", "site web url"];
     StructureKind => "kind", "Type de structure",
-        ["type de structure", "type", "categorie", "typologie", "type structure", "type d organisation",
+        ["type de structure", "types de structure", "types", "type", "categorie", "typologie", "type structure", "type d organisation",
          "type d entreprise", "categorie de structure"];
     LegalForm => "legal_form", "Forme juridique", ["forme juridique", "statut juridique", "forme sociale"];
     Naf => "naf", "Code NAF", ["naf", "code naf", "ape", "code ape", "naf ape", "code naf ape"];
+    Ess => "ess", "Économie sociale et solidaire (oui/non)",
+        ["ess", "economie sociale et solidaire", "structure ess", "entreprise ess", "acteur ess"];
     Title => "title", "Intitulé du partenariat",
         ["intitule", "titre", "intitule du partenariat", "nom du partenariat", "objet", "projet"];
     Forms => "forms", "Formes de partenariat",

@@ -16,7 +16,7 @@ use super::{
     fields::Columns,
     values::{
         parse_date, parse_email, parse_forms, parse_kinds, parse_postcode, parse_potential,
-        parse_priority, parse_siren, parse_siret, parse_status, parse_website,
+        parse_priority, parse_siren, parse_siret, parse_status, parse_website, parse_yes_no,
     },
 };
 use crate::geo::{self, Commune};
@@ -44,6 +44,8 @@ pub struct OrgRecord {
     pub kinds: Vec<StructureKind>,
     pub legal_form: Option<String>,
     pub naf: Option<String>,
+    /// Social and solidarity economy; `None` when the file does not say.
+    pub ess: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,6 +310,7 @@ fn check_org(c: &mut Cells<'_>) -> Option<OrgRecord> {
         kinds,
         legal_form: c.text(Field::LegalForm),
         naf: c.text(Field::Naf),
+        ess: c.parse(Field::Ess, parse_yes_no),
     })
 }
 

@@ -584,6 +584,18 @@ pub fn parse_kinds(input: &str) -> Result<Vec<StructureKind>, String> {
 }
 
 /// A plausible e-mail address (one `@`, a dot in the domain, no spaces).
+/// Yes or no as spreadsheets write it: oui/non, o/n, yes/no, vrai/faux, true/false, 1/0, x.
+pub fn parse_yes_no(input: &str) -> Result<bool, String> {
+    match fold(input).as_str() {
+        "oui" | "o" | "yes" | "y" | "vrai" | "true" | "1" | "x" => Ok(true),
+        "non" | "n" | "no" | "faux" | "false" | "0" => Ok(false),
+        _ => Err(format!(
+            "« {} » n'est ni oui ni non : écrivez oui ou non",
+            input.trim()
+        )),
+    }
+}
+
 pub fn parse_email(input: &str) -> Result<String, String> {
     let s = input.trim().trim_start_matches("mailto:").to_owned();
     let ok = match s.split_once('@') {
