@@ -8,9 +8,10 @@
 //! - two different SIRETs are two establishments: never proposed;
 //! - the same name key in the same place, with at most one SIRET: **certain**;
 //! - the same SIREN (one record has only the SIREN) and the same place: **certain**;
-//! - the same name key in different places: **possible** (a branch, or a move);
-//! - names close enough (Jaro–Winkler on the keys ≥ 0.93, same place): **possible**.
-//!   "Envie Anjou" / "Envie Autonomie" can reach this level, never "certain".
+//! - the same name in two communes: not proposed (most often two establishments of one
+//!   organisation, each with its SIRET, which must stay apart);
+//! - keys one or two letters apart (Damerau–Levenshtein), same place: **possible**, a typo.
+//!   "Envie Anjou" / "Envie Autonomie" are further apart and never "certain".
 //!
 //! Comparing every pair of 100,000 records is five billion comparisons, so records are
 //! grouped into blocks first (same key; same place and the key's first letters) and only
@@ -20,7 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::text::name_key;
+use crate::text::{name_compact, name_key};
 
 /// What the comparison needs to know of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,15 +65,34 @@ pub struct Candidate {
     pub reason: String,
 }
 
-/// Jaro–Winkler similarity at or above which two keys in the same place are proposed.
-pub const CLOSE_NAMES: f64 = 0.93;
+/// Letters that may differ between two keys of the same place for a typo.
+pub const MAX_TYPOS: usize = 2;
+/// Shorter keys are too short for a difference of two letters to be a typo.
+pub const MIN_TYPO_LEN: usize = 8;
 
 /// Scores one pair; `None` when they are not worth a person's time.
 pub fn compare(a: &OrgFacts, b: &OrgFacts) -> Option<Candidate> {
-    compare_keyed(a, &name_key(&a.name), b, &name_key(&b.name))
+    compare_keyed(a, &Keys::of(a), b, &Keys::of(b))
 }
 
-fn compare_keyed(a: &OrgFacts, ka: &str, b: &OrgFacts, kb: &str) -> Option<Candidate> {
+/// The two spellings of a name used for comparison, computed once per record.
+struct Keys {
+    sorted: String,
+    compact: String,
+}
+
+impl Keys {
+    fn of(r: &OrgFacts) -> Keys {
+        Keys {
+            sorted: name_key(&r.name),
+            compact: name_compact(&r.name),
+        }
+    }
+}
+
+fn compare_keyed(a: &OrgFacts, ka: &Keys, b: &OrgFacts, kb: &Keys) -> Option<Candidate> {
+    let (ka_all, kb_all) = (ka, kb);
+    let (ka, kb) = (ka.sorted.as_str(), kb.sorted.as_str());
     if let (Some(sa), Some(sb)) = (&a.siret, &b.siret)
         && sa != sb
     {
@@ -102,29 +122,31 @@ fn compare_keyed(a: &OrgFacts, ka: &str, b: &OrgFacts, kb: &str) -> Option<Candi
         return None;
     }
     if ka == kb {
-        return if same_place {
-            candidate(
-                95,
-                Confidence::Certain,
-                "même nom (forme juridique, accents et ordre des mots mis à part) et même commune",
-            )
-        } else {
-            candidate(
-                60,
-                Confidence::Possible,
-                "même nom dans deux communes différentes : un établissement secondaire, ou un déménagement ?",
-            )
-        };
+        // The same name in two communes is most often two establishments of one
+        // organisation, each with its SIRET, which must stay apart: not proposed.
+        return same_place.then(|| Candidate {
+            a: a.id.min(b.id),
+            b: a.id.max(b.id),
+            score: 95,
+            confidence: Confidence::Certain,
+            reason:
+                "même nom (forme juridique, accents et ordre des mots mis à part) et même commune"
+                    .to_owned(),
+        });
     }
-    if same_place {
-        let similarity = strsim::jaro_winkler(ka, kb);
-        if similarity >= CLOSE_NAMES {
-            // 0.93 → 70, 1.0 → 89: never as high as a sure match.
-            let score = 70.0 + (similarity - CLOSE_NAMES) / (1.0 - CLOSE_NAMES) * 19.0;
+    // A typo: at most two letters apart (one swap, one slip) in a name long enough for
+    // that to be a slip rather than another word ("Envie Anjou" / "Envie Autonomie" are
+    // further apart).
+    if same_place && ka.chars().count().min(kb.chars().count()) >= MIN_TYPO_LEN {
+        let distance = strsim::damerau_levenshtein(ka, kb).min(strsim::damerau_levenshtein(
+            &ka_all.compact,
+            &kb_all.compact,
+        ));
+        if distance <= MAX_TYPOS {
             return candidate(
-                score.round().clamp(70.0, 89.0) as u8,
+                if distance == 1 { 85 } else { 75 },
                 Confidence::Possible,
-                "noms proches dans la même commune",
+                "noms presque identiques (une ou deux lettres) dans la même commune",
             );
         }
     }
@@ -137,19 +159,26 @@ const MAX_BLOCK: usize = 400;
 
 /// Every candidate pair among `records`, best first (then by ids, for a stable order).
 pub fn candidates(records: &[OrgFacts]) -> Vec<Candidate> {
-    let keys: Vec<String> = records.iter().map(|r| name_key(&r.name)).collect();
+    let keys: Vec<Keys> = records.iter().map(Keys::of).collect();
     let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
-        if keys[i].is_empty() {
+        if keys[i].sorted.is_empty() {
             continue;
         }
-        blocks.entry(format!("k:{}", keys[i])).or_default().push(i);
+        blocks
+            .entry(format!("k:{}", keys[i].sorted))
+            .or_default()
+            .push(i);
         if let Some(place) = r.place() {
-            let prefix: String = keys[i].chars().take(3).collect();
-            blocks
-                .entry(format!("p:{place}:{prefix}"))
-                .or_default()
-                .push(i);
+            // A typo rarely touches both the first letters of the sorted words and those
+            // of the name as written: two blocks catch it either way.
+            for (tag, text) in [("p", &keys[i].sorted), ("c", &keys[i].compact)] {
+                let prefix: String = text.chars().take(3).collect();
+                blocks
+                    .entry(format!("{tag}:{place}:{prefix}"))
+                    .or_default()
+                    .push(i);
+            }
         }
         if let Some(siren) = r.siren() {
             blocks.entry(format!("s:{siren}")).or_default().push(i);
@@ -273,11 +302,10 @@ mod tests {
             assert_eq!(c.confidence, Confidence::Possible);
         }
         let far = org(3, "Envie Anjou", None, Some("69123"));
-        let c = compare(&a, &far).unwrap();
         assert_eq!(
-            c.confidence,
-            Confidence::Possible,
-            "same name, other commune"
+            compare(&a, &far),
+            None,
+            "same name, other commune: two establishments"
         );
     }
 
@@ -297,7 +325,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.confidence, Confidence::Possible);
-        assert!((70..=89).contains(&c.score));
+        assert!((75..=85).contains(&c.score));
         assert_eq!(
             compare(
                 &org(1, "Mondial Tissus", None, Some("01053")),
@@ -312,7 +340,7 @@ mod tests {
         let records = vec![
             org(1, "Jardins d'Éole", None, Some("01034")),
             org(2, "SARL Jardins Eole", None, Some("01034")),
-            org(3, "Jardins d'Eole", None, Some("38185")),
+            org(3, "Jardins d'Eoel", None, Some("01034")),
             org(4, "Mondial Tissus", None, Some("01053")),
         ];
         let found = candidates(&records);

@@ -105,9 +105,25 @@ pub fn name_key(name: &str) -> String {
     words.join(" ")
 }
 
+/// The distinctive words of a name in the order written, without spaces: where a typo
+/// moved a space ("Atelie rdu Bugey"), the sorted words of [`name_key`] differ widely but
+/// this stays within a letter or two of the original ("atelierbugey").
+pub fn name_compact(name: &str) -> String {
+    fold(name)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !NAME_NOISE.contains(w))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{fold, name_key};
+    use super::{fold, name_compact, name_key};
+
+    #[test]
+    fn compact_names_survive_a_misplaced_space() {
+        assert_eq!(name_compact("SARL Atelier du Bugey"), "atelierbugey");
+        assert_eq!(name_compact("Atelie rdu Bugey"), "atelierdubugey");
+    }
 
     #[test]
     fn accents_case_ligatures_and_punctuation_fold_away() {
