@@ -107,6 +107,11 @@ enum Command {
         #[command(subcommand)]
         command: OutcomeCommand,
     },
+    /// Registre national SIRENE : enrichit le registre depuis le fichier des établissements.
+    Sirene {
+        #[command(subcommand)]
+        command: SireneCommand,
+    },
     /// Liste les doublons probables du registre (groupes, score, raison), pour revue.
     /// La fusion se fait dans l'interface (Organisations → Doublons à examiner) ou par l'API.
     Dedup {
@@ -208,6 +213,22 @@ enum OutcomeCommand {
         /// Contrat aidé par l'État.
         #[arg(long)]
         aided: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SireneCommand {
+    /// Lit le stock des établissements (StockEtablissement_utf8.csv, téléchargé sur
+    /// data.gouv.fr) en flux et met à jour adresse, commune, NAF et siège des organisations
+    /// du registre qui ont un SIRET. Rien n'est écrit si la lecture échoue.
+    Import {
+        /// Fichier CSV du stock SIRENE des établissements.
+        file: PathBuf,
+        #[command(flatten)]
+        db: Db,
+        /// Ne garde que les établissements de ce département (code : 69, 2A, 974…).
+        #[arg(long)]
+        departement: Option<String>,
     },
 }
 
@@ -486,6 +507,14 @@ async fn run(command: Command) -> Result<()> {
             }
         }
         Command::Export { command } => export::run(command).await,
+        Command::Sirene {
+            command:
+                SireneCommand::Import {
+                    file,
+                    db,
+                    departement,
+                },
+        } => sirene_import(&file, &db, departement.as_deref()).await,
         Command::Workspace {
             command:
                 WorkspaceCommand::Create {
@@ -726,4 +755,71 @@ fn user_error(e: &partinnov_store::StoreError) -> String {
         NotFound { .. } => "aucun compte avec cette adresse".into(),
         other => other.to_string(),
     }
+}
+
+/// `partinnov sirene import`: streams the stock, keeps the registry's establishments, then
+/// applies what changed in one transaction.
+async fn sirene_import(file: &std::path::Path, db: &Db, departement: Option<&str>) -> Result<()> {
+    use std::io::IsTerminal;
+    if let Some(dep) = departement
+        && !partinnov_interop::geo::communes()
+            .iter()
+            .any(|c| c.departement == dep)
+    {
+        bail!("département inconnu « {dep} » : écrivez son code, par exemple 69, 2A ou 974");
+    }
+    let store = db.open().await?;
+    let registry = store.registry_sirets().await?;
+    let wanted: std::collections::HashSet<String> = registry.keys().cloned().collect();
+    let input = std::fs::File::open(file)
+        .with_context(|| format!("impossible de lire {}", file.display()))?;
+    let size = input.metadata().map(|m| m.len()).unwrap_or(0).max(1);
+    let show = std::io::stderr().is_terminal();
+    let mut found = Vec::new();
+    let stats = partinnov_interop::sirene::scan(
+        std::io::BufReader::with_capacity(1 << 20, input),
+        &wanted,
+        departement,
+        |e| found.push(e),
+        |s| {
+            if show {
+                eprint!(
+                    "\r{:>3} % — {} lignes lues, {} établissements du registre",
+                    s.bytes * 100 / size,
+                    s.lines,
+                    s.matched
+                );
+            }
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    if show {
+        eprintln!();
+    }
+    let facts: Vec<_> = found
+        .into_iter()
+        .filter_map(|e| {
+            let id = *registry.get(&e.siret)?;
+            Some((
+                id,
+                partinnov_store::enrich::OfficialFacts {
+                    territory: e
+                        .commune_code
+                        .and_then(partinnov_interop::geo::commune)
+                        .map(partinnov_web::importing::territory),
+                    siret: e.siret,
+                    head_office: e.head_office,
+                    address: e.address,
+                    postcode: e.postcode,
+                    naf: e.naf.map(str::to_owned),
+                },
+            ))
+        })
+        .collect();
+    let summary = store.apply_official_facts(&facts).await?;
+    println!(
+        "SIRENE : {} lignes lues, {} établissements du registre trouvés, {} fiches mises à jour, {} inchangées",
+        stats.lines, stats.matched, summary.updated, summary.unchanged
+    );
+    Ok(())
 }

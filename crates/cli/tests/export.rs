@@ -252,3 +252,93 @@ fn an_exported_registry_imported_elsewhere_gives_back_the_same_data() {
         assert_eq!(back, original, "{format}: same registry after the trip");
     }
 }
+
+/// `partinnov sirene import`: the registry's establishments take the stock's address,
+/// commune and NAF; the rest of the file is skipped; a file that is not the stock changes
+/// nothing.
+#[test]
+fn sirene_stock_enriches_the_registry_and_a_wrong_file_changes_nothing() {
+    let dir = Scratch::new("sirene");
+    let url = dir.sqlite_url();
+    let (code, _, err) = run(&["gen", "--database-url", &url, "--scale", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let registry = |url: &str| -> serde_json::Value {
+        let (code, stdout, err) = run(&[
+            "export",
+            "organisations",
+            "--database-url",
+            url,
+            "--format",
+            "json",
+            "--out",
+            "-",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_slice(&stdout).unwrap()
+    };
+    let before = registry(&url);
+    let siret = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|o| o["siret"].as_str())
+        .expect("a SIRET in the generated registry")
+        .to_owned();
+    let header = "siren,nic,siret,statutDiffusionEtablissement,etablissementSiege,numeroVoieEtablissement,indiceRepetitionEtablissement,typeVoieEtablissement,libelleVoieEtablissement,codePostalEtablissement,libelleCommuneEtablissement,codeCommuneEtablissement,etatAdministratifEtablissement,activitePrincipaleEtablissement";
+    let mut stock = format!("{header}\n");
+    for i in 0..5_000u64 {
+        stock.push_str(&format!(
+            "{:09},{:05},{:014},O,false,1,,RUE,DU TEST,01000,BOURG,01053,A,62.01Z\n",
+            i,
+            i,
+            10_000_000_000_000 + i
+        ));
+    }
+    // Named twice (an older line first): the last line counts, and nothing is stale.
+    for street in ["DES ROSES", "DES LILAS"] {
+        stock.push_str(&format!(
+            "{},{},{siret},O,true,12,B,RUE,{street},01300,BELLEY,01034,A,88.10B\n",
+            &siret[..9],
+            &siret[9..]
+        ));
+    }
+    let file = dir.path().join("StockEtablissement_utf8.csv");
+    std::fs::write(&file, stock).unwrap();
+    let (code, stdout, err) = run(&[
+        "sirene",
+        "import",
+        file.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let said = String::from_utf8_lossy(&stdout);
+    assert!(said.contains("5002 lignes lues"), "{said}");
+    assert!(said.contains("1 fiches mises à jour"), "{said}");
+    let after = registry(&url);
+    let org = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["siret"] == siret.as_str())
+        .unwrap();
+    assert_eq!(org["address"], "12 B RUE DES LILAS");
+    assert_eq!(org["commune"], "Belley");
+    assert_eq!(org["naf"], "88.10B");
+    assert_eq!(org["head_office"], true);
+
+    // Not the stock: one line, non-zero, registry unchanged.
+    let wrong = dir.path().join("liste.csv");
+    std::fs::write(&wrong, "nom;siret\nEnvie;12345678900011\n").unwrap();
+    let (code, _, err) = run(&[
+        "sirene",
+        "import",
+        wrong.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ]);
+    assert_ne!(code, 0);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("colonne « siret »"), "{err}");
+    assert_eq!(registry(&url), after);
+}

@@ -13,5 +13,6 @@ pub mod export;
 pub mod geo;
 pub mod import;
 pub mod naf;
+pub mod sirene;
 
 mod table;

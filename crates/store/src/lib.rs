@@ -12,6 +12,7 @@ pub mod backup;
 mod db;
 pub mod dedup;
 mod dialect;
+pub mod enrich;
 pub mod error;
 pub mod flows;
 pub mod imports;

@@ -451,6 +451,23 @@ impl Store {
     }
 }
 
+/// An organisation read through `c`, so a transaction sees its own writes.
+pub(crate) async fn organisation_in(
+    c: &impl ConnectionTrait,
+    id: OrganisationId,
+) -> Result<Organisation> {
+    let rows: Vec<Row> = db::all(
+        c,
+        &format!("SELECT {COLUMNS} FROM organisations o WHERE o.id = $1"),
+        vec![id.0.into()],
+    )
+    .await?;
+    load_many(c, rows)
+        .await?
+        .pop()
+        .ok_or(StoreError::not_found("organisation"))
+}
+
 /// Inserts an organisation in an open transaction (also used by the demo and generator).
 pub(crate) async fn insert_organisation(
     c: &impl ConnectionTrait,
@@ -509,18 +526,7 @@ pub(crate) async fn update_organisation_in(
     d: &OrganisationDraft,
 ) -> Result<()> {
     validate(d)?;
-    let before = {
-        let rows: Vec<Row> = db::all(
-            c,
-            &format!("SELECT {COLUMNS} FROM organisations o WHERE o.id = $1"),
-            vec![id.0.into()],
-        )
-        .await?;
-        load_many(c, rows)
-            .await?
-            .pop()
-            .ok_or(StoreError::not_found("organisation"))?
-    };
+    let before = organisation_in(c, id).await?;
     if before.version != version {
         return Err(StoreError::Conflict {
             current: before.version,
