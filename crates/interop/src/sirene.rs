@@ -103,9 +103,12 @@ pub fn scan(
                 .filter(|s| !s.is_empty())
         };
         let commune_code = text(7).and_then(|c| geo::commune(&c)).map(|c| c.code);
-        if let Some(dep) = departement
-            && !commune_code.is_some_and(|c| geo::commune(c).is_some_and(|c| c.departement == dep))
-        {
+        let in_departement = |dep: &str| {
+            commune_code
+                .and_then(geo::commune)
+                .is_some_and(|c| c.departement == dep)
+        };
+        if departement.is_some_and(|dep| !in_departement(dep)) {
             continue;
         }
         let address: Vec<String> = [2, 3, 4, 5].into_iter().filter_map(text).collect();
