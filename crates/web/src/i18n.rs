@@ -149,6 +149,7 @@ mod tests {
             include_str!("../templates/invitation.html"),
             include_str!("../templates/account.html"),
             include_str!("../templates/dashboard.html"),
+            include_str!("../templates/carto.html"),
         ];
         let mut missing = vec![];
         for src in sources {

@@ -8,6 +8,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod carto;
 pub mod error;
 mod forms;
 pub mod i18n;

@@ -812,6 +812,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/partnerships/{id}/flows"),
     ("post", "/api/v1/partnerships/{id}/flows"),
     ("get", "/api/v1/workspaces/{slug}/dashboard"),
+    ("get", "/api/v1/workspaces/{slug}/graph"),
 ];
 
 dual_test!(

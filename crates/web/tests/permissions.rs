@@ -21,6 +21,11 @@ const PAGES: &[(&str, &str)] = &[
     ("GET", "/espaces/{slug}/contacts"),
     ("GET", "/espaces/{slug}/contacts/{contact}/export"),
     ("GET", "/espaces/{slug}/parametres"),
+    ("GET", "/espaces/{slug}/cartographie"),
+    (
+        "GET",
+        "/espaces/{slug}/cartographie/telecharger?format=gexf",
+    ),
     ("POST", "/espaces/{slug}/partenariats/nouveau"),
     ("POST", "/espaces/{slug}/partenariats/{id}/modifier"),
     ("POST", "/espaces/{slug}/partenariats/{id}/interactions"),
@@ -44,6 +49,7 @@ const API: &[(&str, &str)] = &[
     ("GET", "/api/v1/partnerships/{id}/outcomes"),
     ("GET", "/api/v1/workspaces/{slug}/contacts"),
     ("GET", "/api/v1/workspaces/{slug}/contacts/{contact}/export"),
+    ("GET", "/api/v1/workspaces/{slug}/graph?format=graphml"),
     ("POST", "/api/v1/workspaces/{slug}/partnerships"),
     ("PUT", "/api/v1/partnerships/{id}"),
     ("POST", "/api/v1/partnerships/{id}/interactions"),
@@ -189,6 +195,17 @@ partinnov_store::dual_test!(
                 .contains("Secret Beta")
         );
         assert!(!app.page(&b, "/").await.text.contains("Espace beta"));
+        // The network view across Alice's workspaces knows nothing of beta.
+        for path in ["/reseau", "/reseau/telecharger?format=gexf"] {
+            let a = app.page(&b, path).await;
+            assert_eq!(a.status, StatusCode::OK, "{path}");
+            assert!(
+                !a.text.contains("Confidentiel")
+                    && !a.text.contains("Secret Beta")
+                    && !a.text.contains("Espace beta"),
+                "{path} leaked"
+            );
+        }
         assert_eq!(
             snapshot(&app, &bruno, &target).await,
             before,

@@ -2,6 +2,7 @@
 //! `If-Match` or `version` for updates (412 / 409 when stale), problem+json errors naming
 //! the field. The OpenAPI document is generated from these handlers' annotations.
 
+mod graph;
 mod json;
 mod organisations;
 mod partnerships;
@@ -36,6 +37,7 @@ pub fn router() -> Router<App> {
         .merge(workspaces::router())
         .merge(organisations::router())
         .merge(partnerships::router())
+        .merge(graph::router())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
 
@@ -49,6 +51,7 @@ pub fn router() -> Router<App> {
         partnerships::list_in_workspace, partnerships::create, partnerships::list_visible, partnerships::get_one,
         partnerships::update, partnerships::delete, partnerships::history, partnerships::list_interactions,
         partnerships::create_interaction, partnerships::list_outcomes, partnerships::create_outcome, partnerships::list_flows, partnerships::create_flow, partnerships::dashboard, partnerships::update_interaction, partnerships::delete_interaction,
+        graph::graph,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

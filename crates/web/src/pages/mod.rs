@@ -4,6 +4,8 @@
 
 mod account;
 mod auth;
+mod carto;
+pub(crate) use carto::attachment;
 mod contacts;
 mod dashboard;
 pub mod history;
@@ -40,6 +42,7 @@ pub fn router() -> Router<App> {
         .merge(invitations::router())
         .merge(account::router())
         .merge(dashboard::router())
+        .merge(carto::router())
 }
 
 /// What the layout needs on every page.
