@@ -3,6 +3,7 @@
 //! calls the crates below; every failure is one line on stderr and a non-zero exit.
 
 mod demo;
+mod export_graph;
 mod generate;
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
@@ -100,6 +101,11 @@ enum Command {
     Outcome {
         #[command(subcommand)]
         command: OutcomeCommand,
+    },
+    /// Exporte des données d'un espace dans un fichier.
+    Export {
+        #[command(subcommand)]
+        command: export_graph::ExportCommand,
     },
     /// Remplit une base avec des données synthétiques réalistes (graine fixe), pour les mesures.
     Gen {
@@ -466,6 +472,7 @@ async fn run(command: Command) -> Result<()> {
             );
             Ok(())
         }
+        Command::Export { command } => export_graph::run(command).await,
         Command::Gen { db, scale } => {
             if scale == 0 {
                 bail!("--scale doit être au moins 1");

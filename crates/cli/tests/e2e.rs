@@ -139,6 +139,7 @@ fn every_command_answers_help() {
         &["token"],
         &["token", "create"],
         &["gen"],
+        &["export", "graph"],
     ] {
         let out = bin().args(args).arg("--help").output().expect("run");
         let stdout = String::from_utf8_lossy(&out.stdout);
