@@ -55,9 +55,9 @@ fn main() {
                 format!("{} {}", names[i % names.len()], i)
             },
             kinds: vec![kinds[i % kinds.len()]],
-            commune_code: None,
+            commune_code: Some("00000".into()),
             commune_name: None,
-            departement: Some("69".into()),
+            departement: Some(["69", "01", "38", "75", "974", "2A", "13", "69"][i % 8].into()),
             region: None,
         })
         .collect();
@@ -118,6 +118,34 @@ fn main() {
     std::fs::write(
         out.join("status.png"),
         png::svg_to_png(&st, 1.0).expect("png"),
+    )
+    .expect("write");
+    let names = [
+        ("69", "Rhône"),
+        ("01", "Ain"),
+        ("38", "Isère"),
+        ("75", "Paris"),
+        ("974", "La Réunion"),
+        ("2A", "Corse-du-Sud"),
+        ("13", "Bouches-du-Rhône"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    .collect();
+    let map = partinnov_render::map::map_svg(
+        &view,
+        &partinnov_render::map::MapOptions {
+            lang: Lang::Fr,
+            title: "Partenaires par département".into(),
+            id: "c".into(),
+            names,
+            href_prefix: Some("?departement=".into()),
+        },
+    );
+    std::fs::write(out.join("map.svg"), &map).expect("write");
+    std::fs::write(
+        out.join("map.png"),
+        png::svg_to_png(&map, 1.0).expect("png"),
     )
     .expect("write");
     std::fs::write(out.join("graph.gexf"), exchange::gexf(&view, "démo")).expect("write");

@@ -8,6 +8,7 @@
 
 pub mod exchange;
 pub mod graph;
+pub mod map;
 pub mod matrix;
 pub mod model;
 pub mod png;

@@ -28,6 +28,9 @@ pub enum Text {
     Count,
     NoData,
     Structure,
+    PartnersPerDepartement,
+    OffMap,
+    MapSource,
 }
 
 pub fn t(lang: Lang, text: Text) -> &'static str {
@@ -77,6 +80,12 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, NoData) => "Nothing to show",
         (Lang::Fr, Structure) => "structure",
         (Lang::En, Structure) => "structure",
+        (Lang::Fr, PartnersPerDepartement) => "Partenaires par département",
+        (Lang::En, PartnersPerDepartement) => "Partners per département",
+        (Lang::Fr, OffMap) => "hors carte (commune inconnue ou outre-mer)",
+        (Lang::En, OffMap) => "off the map (unknown commune or overseas)",
+        (Lang::Fr, MapSource) => "Contours : @gouvfr/dsfr-chart 2.0.4 (MIT)",
+        (Lang::En, MapSource) => "Contours: @gouvfr/dsfr-chart 2.0.4 (MIT)",
     }
 }
 

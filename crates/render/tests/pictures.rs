@@ -710,3 +710,56 @@ fn status_heat_map_counts_partnerships_by_family_and_state() {
     let m = matrix::form_matrix(&view);
     assert_eq!(m.rows[0].name, "Boulangerie Dupont & Fils");
 }
+
+#[test]
+fn map_counts_partners_per_departement_and_says_what_is_off_the_map() {
+    let mut carto = small();
+    // An unknown commune code: its département is not known either.
+    carto.organisations[4].commune_code = Some("99999".into());
+    carto.organisations[4].departement = None;
+    let view = carto.view(&Selection::all_on(today()));
+    let c = partinnov_render::map::counts(&view);
+    assert_eq!(c.by_departement.get("69"), Some(&2));
+    assert_eq!(c.by_departement.get("75"), Some(&1));
+    assert_eq!(c.without_commune, 1, "Transports Sans Adresse");
+    assert_eq!(c.off_map, 1, "the unknown commune");
+    let opts = partinnov_render::map::MapOptions {
+        lang: Lang::Fr,
+        title: "Carte".into(),
+        id: "c".into(),
+        names: [("69".to_owned(), "Rhône".to_owned())]
+            .into_iter()
+            .collect(),
+        href_prefix: Some("?departement=".into()),
+    };
+    let svg = partinnov_render::map::map_svg(&view, &opts);
+    let doc = parse(&svg);
+    let rhone = doc
+        .descendants()
+        .find(|n| n.has_tag_name("a") && n.attribute("href") == Some("?departement=69"))
+        .expect("a département with partners is a link");
+    assert_eq!(
+        rhone.attribute("aria-label"),
+        Some("Rhône (69) : 2 partenaires")
+    );
+    let t = texts(&doc);
+    assert!(t.iter().any(|x| x == "1 partenaires sans commune"), "{t:?}");
+    assert!(t.iter().any(|x| x.starts_with("1 partenaires hors carte")));
+    // 101 départements drawn, overseas included.
+    assert_eq!(
+        doc.descendants().filter(|n| n.has_tag_name("path")).count(),
+        101
+    );
+    // Nobody: still a map, and the message.
+    let empty = Carto {
+        centres: vec![centre("vide", "Vide")],
+        ..Default::default()
+    };
+    let svg = partinnov_render::map::map_svg(&empty.view(&Selection::all_on(today())), &opts);
+    assert!(
+        texts(&parse(&svg))
+            .iter()
+            .any(|x| x == "Aucun partenaire à représenter")
+    );
+    assert!(png::svg_to_png(&svg, 0.5).is_ok());
+}

@@ -29,10 +29,13 @@ pub enum Format {
     MatrixSvg,
     /// The families × state heat map as SVG.
     StatusSvg,
+    /// The map of partners per département, as SVG and PNG.
+    MapSvg,
+    MapPng,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 9] = [
         Format::Json,
         Format::Gexf,
         Format::Graphml,
@@ -40,6 +43,8 @@ impl Format {
         Format::Png,
         Format::MatrixSvg,
         Format::StatusSvg,
+        Format::MapSvg,
+        Format::MapPng,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +56,8 @@ impl Format {
             Format::Png => "png",
             Format::MatrixSvg => "matrix-svg",
             Format::StatusSvg => "status-svg",
+            Format::MapSvg => "map-svg",
+            Format::MapPng => "map-png",
         }
     }
 
@@ -59,8 +66,8 @@ impl Format {
             Format::Json => "application/json",
             Format::Gexf => "application/gexf+xml",
             Format::Graphml => "application/graphml+xml",
-            Format::Svg | Format::MatrixSvg | Format::StatusSvg => "image/svg+xml",
-            Format::Png => "image/png",
+            Format::Svg | Format::MatrixSvg | Format::StatusSvg | Format::MapSvg => "image/svg+xml",
+            Format::Png | Format::MapPng => "image/png",
         }
     }
 
@@ -73,6 +80,8 @@ impl Format {
             Format::Png => format!("{stem}-graphe.png"),
             Format::MatrixSvg => format!("{stem}-matrice.svg"),
             Format::StatusSvg => format!("{stem}-familles-statuts.svg"),
+            Format::MapSvg => format!("{stem}-carte.svg"),
+            Format::MapPng => format!("{stem}-carte.png"),
         }
     }
 }
@@ -364,5 +373,27 @@ pub fn export(view: &View<'_>, format: Format, lang: Lang, title: &str) -> Resul
         Format::Png => png::svg_to_png(&graph_svg(view, &opts), 2.0).map_err(|e| e.to_string())?,
         Format::MatrixSvg => matrix::form_matrix_svg(view, lang, title, "matrice").into_bytes(),
         Format::StatusSvg => matrix::status_matrix_svg(view, lang, title, "statuts").into_bytes(),
+        Format::MapSvg => map_svg(view, lang, title, None).into_bytes(),
+        Format::MapPng => {
+            png::svg_to_png(&map_svg(view, lang, title, None), 2.0).map_err(|e| e.to_string())?
+        }
     })
+}
+
+/// The map of partners per département, names from the embedded official geography;
+/// with `href_prefix`, each département with partners links to the page filtered on it.
+pub fn map_svg(view: &View<'_>, lang: Lang, title: &str, href_prefix: Option<String>) -> String {
+    partinnov_render::map::map_svg(
+        view,
+        &partinnov_render::map::MapOptions {
+            lang,
+            title: title.to_owned(),
+            id: "carte".to_owned(),
+            names: partinnov_interop::geo::departements()
+                .iter()
+                .map(|d| (d.code.to_owned(), d.name.to_owned()))
+                .collect(),
+            href_prefix,
+        },
+    )
 }

@@ -42,7 +42,7 @@ partinnov_store::dual_test!(
         let page = app.page(&b, "/espaces/alpha/cartographie").await;
         assert_eq!(page.status, StatusCode::OK);
         let pictures = svgs(&page.text);
-        assert_eq!(pictures.len(), 3, "graph, matrix, heat map");
+        assert_eq!(pictures.len(), 4, "graph, map, matrix, heat map");
         for svg in &pictures {
             roxmltree::Document::parse(svg)
                 .unwrap_or_else(|e| panic!("inline SVG is not XML: {e}"));
@@ -61,6 +61,9 @@ partinnov_store::dual_test!(
         // The long name is cut in the picture, whole in the table.
         assert!(html.contains("Société très longue très longue très longue très longue"));
         assert!(pictures[0].contains("…"));
+        // The map counts both partners as having no commune, and draws all 101 départements.
+        assert!(pictures[1].contains("2 partenaires sans commune"));
+        assert_eq!(pictures[1].matches("<path ").count(), 101);
         // Download links carry the format.
         assert!(html.contains("/espaces/alpha/cartographie/telecharger?format=gexf"));
 

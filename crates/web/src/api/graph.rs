@@ -26,7 +26,7 @@ pub fn router() -> Router<App> {
 /// the same attributes; `svg` and `png` are the picture of the cartography page.
 #[utoipa::path(get, path = "/api/v1/workspaces/{slug}/graph", tag = "espaces",
     params(("slug" = String, Path),
-        ("format" = Option<String>, Query, description = "json | gexf | graphml | svg | png | matrix-svg | status-svg"),
+        ("format" = Option<String>, Query, description = "json | gexf | graphml | svg | png | matrix-svg | status-svg | map-svg | map-png"),
         ("family" = Option<String>, Query), ("status" = Option<String>, Query),
         ("kind" = Option<String>, Query, description = "type de partenaire : siae | handicap | autre_ess | entreprise | public | autre"),
         ("departement" = Option<String>, Query), ("date" = Option<String>, Query, description = "jour représenté, aaaa-mm-jj")),

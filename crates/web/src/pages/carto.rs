@@ -69,6 +69,12 @@ struct CartoPage {
     graph_svg: String,
     matrix_svg: String,
     status_svg: String,
+    map_svg: String,
+    /// Département name (code), count; then région name, count.
+    map_rows: Vec<(String, String)>,
+    region_rows: Vec<(String, String)>,
+    without_commune: String,
+    off_map: String,
     partners: Vec<PartnerRow>,
     shared_count: String,
     matrix_forms: Vec<String>,
@@ -93,6 +99,8 @@ fn download(s: &Session, scope_slug: Option<&str>, filters: &Filters) -> Vec<(St
         (Format::Gexf, "carto.download_gexf"),
         (Format::Graphml, "carto.download_graphml"),
         (Format::MatrixSvg, "carto.download_matrix"),
+        (Format::MapSvg, "carto.download_map"),
+        (Format::MapPng, "carto.download_map_png"),
     ]
     .into_iter()
     .map(|(f, key)| {
@@ -145,6 +153,33 @@ async fn page(
         &t.f("carto.status_title", &[("name", &name)]),
         "statuts",
     );
+    let action = match scope {
+        Some(sc) => format!("/espaces/{}/cartographie", sc.slug),
+        None => "/reseau".to_owned(),
+    };
+    let map_svg = carto::map_svg(
+        &view,
+        lang,
+        &t.f("carto.map_title", &[("name", &name)]),
+        Some(format!("{action}?departement=")),
+    );
+    let map_counts = partinnov_render::map::counts(&view);
+    let map_rows = map_counts
+        .by_departement
+        .iter()
+        .map(|(code, n)| {
+            let name = partinnov_interop::geo::departement(code).map_or(code.as_str(), |d| d.name);
+            (format!("{name} ({code})"), t.int(&i64::from(*n)))
+        })
+        .collect();
+    let region_rows = map_counts
+        .by_region
+        .iter()
+        .map(|(code, n)| {
+            let name = partinnov_interop::geo::region(code).map_or(code.as_str(), |r| r.name);
+            (name.to_owned(), t.int(&i64::from(*n)))
+        })
+        .collect();
     let partners: Vec<PartnerRow> = view
         .partners
         .iter()
@@ -210,10 +245,7 @@ async fn page(
     let page = CartoPage {
         c: Chrome::new(&app.store, s, scope, heading.clone()).await?,
         heading,
-        action: match scope {
-            Some(sc) => format!("/espaces/{}/cartographie", sc.slug),
-            None => "/reseau".to_owned(),
-        },
+        action,
         network,
         downloads: download(s, scope.map(|sc| sc.slug.as_str()), &filters),
         filters,
@@ -222,6 +254,11 @@ async fn page(
         graph_svg: graph,
         matrix_svg,
         status_svg,
+        map_svg,
+        map_rows,
+        region_rows,
+        without_commune: t.int(&i64::from(map_counts.without_commune)),
+        off_map: t.int(&i64::from(map_counts.off_map)),
         partners,
         shared_count: t.int(&shared_count),
         matrix_forms: m.forms.iter().map(|f| f.label(lang).to_owned()).collect(),
