@@ -398,13 +398,30 @@ pub fn graph_svg(view: &View<'_>, opts: &GraphOptions) -> String {
     for l in labels.iter().flatten() {
         grow(&l.rect);
     }
-    let centre_labels: Vec<(String, f64, f64)> = view
-        .carto
+    // Structure names below their node, or above, or further down, wherever they do not
+    // cover another structure's name or node.
+    let mut centre_labels: Vec<(String, f64, f64)> = Vec::new();
+    let mut taken: Vec<Rect> = lay
         .centres
         .iter()
-        .zip(&lay.centres)
-        .map(|(c, (x, y))| (truncate(&c.name, 36), *x, *y + 38.0))
+        .map(|(x, y)| Rect::around(*x, *y, 19.0))
         .collect();
+    for (c, (x, y)) in view.carto.centres.iter().zip(&lay.centres) {
+        let text = truncate(&c.name, 36);
+        let w = text_width(&text, type_scale::BODY);
+        let place = |dy: f64| Rect {
+            x0: x - w / 2.0,
+            x1: x + w / 2.0,
+            y0: y + dy - 14.0,
+            y1: y + dy + 4.0,
+        };
+        let dy = [38.0, -26.0, 56.0, -44.0, 74.0]
+            .into_iter()
+            .find(|dy| !taken.iter().any(|r| r.overlaps(&place(*dy))))
+            .unwrap_or(38.0);
+        taken.push(place(dy));
+        centre_labels.push((text, *x, *y + dy));
+    }
     for (text, x, y) in &centre_labels {
         let w = text_width(text, type_scale::BODY);
         grow(&Rect {
