@@ -166,16 +166,35 @@ pub fn layout(view: &View<'_>) -> Layout {
     let centres = if c == 1 {
         vec![(0.0, 0.0)]
     } else {
-        (0..c)
+        // Each structure faces its own partners' sector; structures keep at least 60 px
+        // apart on their ring, and are spread evenly when their sectors crowd them.
+        let wanted: Vec<f64> = (0..c)
             .map(|k| {
-                let angle = sector_span
+                sector_span
                     .iter()
                     .find(|(s, _, _)| *s == k + 1)
                     .map_or(-PI / 2.0 + 2.0 * PI * k as f64 / c as f64, |(_, a, b)| {
                         (a + b) / 2.0
-                    });
-                (centre_ring * angle.cos(), centre_ring * angle.sin())
+                    })
             })
+            .collect();
+        let mut order: Vec<usize> = (0..c).collect();
+        order.sort_by(|a, b| wanted[*a].total_cmp(&wanted[*b]).then(a.cmp(b)));
+        let gap = 60.0 / centre_ring;
+        let mut angle = vec![0.0; c];
+        let mut prev = f64::NEG_INFINITY;
+        for &k in &order {
+            angle[k] = wanted[k].max(prev + gap);
+            prev = angle[k];
+        }
+        let first = angle[order[0]];
+        if prev - first > 2.0 * PI - gap {
+            for (i, &k) in order.iter().enumerate() {
+                angle[k] = first + 2.0 * PI * i as f64 / c as f64;
+            }
+        }
+        (0..c)
+            .map(|k| (centre_ring * angle[k].cos(), centre_ring * angle[k].sin()))
             .collect()
     };
     Layout { centres, nodes }
