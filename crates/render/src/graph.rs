@@ -705,9 +705,9 @@ pub fn summary(view: &View<'_>, lang: Lang) -> String {
         t(lang, Text::AsOf),
         date(lang, view.selection.as_of),
         crate::style::format_int(view.partners.len() as i64, lang),
-        t(lang, Text::Partners),
+        crate::texts::counted(lang, view.partners.len() as i64, Text::Partners),
         crate::style::format_int(view.links.len() as i64, lang),
-        t(lang, Text::Partnerships),
+        crate::texts::counted(lang, view.links.len() as i64, Text::Partnerships),
     )
 }
 

@@ -180,7 +180,7 @@ pub fn map_svg(view: &View<'_>, opts: &MapOptions) -> String {
             "{name} ({}) : {} {}",
             contour.code,
             format_int(i64::from(n), lang),
-            t(lang, Text::Partners)
+            crate::texts::counted(lang, i64::from(n), Text::Partners)
         );
         let path = format!(
             "<path d=\"{}\" transform=\"{transform}\" fill=\"{fill}\" stroke=\"#9A9A9A\" stroke-width=\"{}\" stroke-linejoin=\"round\"/>",
@@ -306,7 +306,7 @@ pub fn map_svg(view: &View<'_>, opts: &MapOptions) -> String {
                 num(legend_x),
                 num(y),
                 format_int(i64::from(n), lang),
-                t(lang, Text::Partners),
+                crate::texts::counted(lang, i64::from(n), Text::Partners),
                 escape(t(lang, text))
             );
             y += 20.0;

@@ -89,6 +89,21 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
     }
 }
 
+/// The word for `n` things: singular for 0 and 1 in French, for 1 in English.
+pub fn counted(lang: Lang, n: i64, plural: Text) -> &'static str {
+    let singular = match lang {
+        Lang::Fr => n <= 1,
+        Lang::En => n == 1,
+    };
+    match (singular, lang, plural) {
+        (true, Lang::Fr, Text::Partners) => "partenaire",
+        (true, Lang::En, Text::Partners) => "partner",
+        (true, Lang::Fr, Text::Partnerships) => "partenariat",
+        (true, Lang::En, Text::Partnerships) => "partnership",
+        _ => t(lang, plural),
+    }
+}
+
 /// A day as people write it: 23/11/2026 in French, 2026-11-23 in English.
 pub fn date(lang: Lang, d: NaiveDate) -> String {
     match lang {

@@ -748,8 +748,8 @@ fn map_counts_partners_per_departement_and_says_what_is_off_the_map() {
         Some("Rhône (69) : 2 partenaires")
     );
     let t = texts(&doc);
-    assert!(t.iter().any(|x| x == "1 partenaires sans commune"), "{t:?}");
-    assert!(t.iter().any(|x| x.starts_with("1 partenaires hors carte")));
+    assert!(t.iter().any(|x| x == "1 partenaire sans commune"), "{t:?}");
+    assert!(t.iter().any(|x| x.starts_with("1 partenaire hors carte")));
     // 101 départements drawn, overseas included.
     assert_eq!(
         doc.descendants().filter(|n| n.has_tag_name("path")).count(),
