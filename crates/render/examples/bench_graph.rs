@@ -64,6 +64,7 @@ fn main() {
                 commune_name: None,
                 departement: None,
                 region: None,
+                sector: None,
             })
             .collect(),
         partnerships: (0..edges)

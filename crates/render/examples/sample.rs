@@ -59,6 +59,7 @@ fn main() {
             commune_name: None,
             departement: Some(["69", "01", "38", "75", "974", "2A", "13", "69"][i % 8].into()),
             region: None,
+            sector: None,
         })
         .collect();
     let partnerships: Vec<Partnership> = (0..n)

@@ -72,6 +72,7 @@ struct NodeRow {
     commune: String,
     departement: String,
     region: String,
+    sector: String,
     x: f64,
     y: f64,
     size: f64,
@@ -102,6 +103,7 @@ fn rows(view: &View<'_>) -> (Vec<NodeRow>, Vec<EdgeRow>) {
             commune: String::new(),
             departement: String::new(),
             region: String::new(),
+            sector: String::new(),
             x,
             y,
             size: 18.0,
@@ -186,6 +188,7 @@ fn rows(view: &View<'_>) -> (Vec<NodeRow>, Vec<EdgeRow>) {
             commune: org.commune_name.clone().unwrap_or_default(),
             departement: org.departement.clone().unwrap_or_default(),
             region: org.region.clone().unwrap_or_default(),
+            sector: org.sector.clone().unwrap_or_default(),
             x: nd.x,
             y: nd.y,
             size: nd.r,
@@ -203,7 +206,7 @@ fn rows(view: &View<'_>) -> (Vec<NodeRow>, Vec<EdgeRow>) {
 }
 
 /// Attributes declared in both formats: (id, title, GEXF type, GraphML type, for node?).
-const NODE_ATTRS: [(&str, &str); 9] = [
+const NODE_ATTRS: [(&str, &str); 10] = [
     ("type", "type"),
     ("kinds", "kinds"),
     ("kind_group", "kind_group"),
@@ -213,6 +216,7 @@ const NODE_ATTRS: [(&str, &str); 9] = [
     ("commune", "commune"),
     ("departement", "departement"),
     ("region", "region"),
+    ("sector", "sector"),
 ];
 const EDGE_ATTRS: [(&str, &str, &str); 8] = [
     ("family", "family", "string"),
@@ -225,7 +229,7 @@ const EDGE_ATTRS: [(&str, &str, &str); 8] = [
     ("partnership", "partnership", "string"),
 ];
 
-fn node_values(n: &NodeRow) -> [String; 9] {
+fn node_values(n: &NodeRow) -> [String; 10] {
     [
         n.node_type.to_owned(),
         n.kinds.clone(),
@@ -236,6 +240,7 @@ fn node_values(n: &NodeRow) -> [String; 9] {
         n.commune.clone(),
         n.departement.clone(),
         n.region.clone(),
+        n.sector.clone(),
     ]
 }
 

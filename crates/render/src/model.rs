@@ -32,6 +32,8 @@ pub struct Organisation {
     pub commune_name: Option<String>,
     pub departement: Option<String>,
     pub region: Option<String>,
+    /// Section of its activity (NAF letter `A` to `U`), when known.
+    pub sector: Option<String>,
 }
 
 impl Organisation {
@@ -129,6 +131,8 @@ pub struct Selection {
     /// A département code (`69`, `2A`, `974`); a partnership is kept when one of its
     /// partners is there.
     pub departement: Option<String>,
+    /// A NAF section letter; a partnership is kept when one of its partners is in it.
+    pub sector: Option<String>,
     /// The day drawn.
     pub as_of: NaiveDate,
     /// Today: on or after it, the recorded status is used; before it, the state is read from
@@ -143,6 +147,7 @@ impl Selection {
             status: None,
             kind: None,
             departement: None,
+            sector: None,
             as_of: day,
             today: day,
         }
@@ -248,6 +253,11 @@ impl Carto {
             }
             let orgs = || p.partners.iter().filter_map(|o| self.organisations.get(*o));
             if sel.kind.is_some_and(|k| !orgs().any(|o| o.group() == k)) {
+                continue;
+            }
+            if let Some(sector) = sel.sector.as_deref()
+                && !orgs().any(|o| o.sector.as_deref() == Some(sector))
+            {
                 continue;
             }
             if let Some(dep) = sel.departement.as_deref()

@@ -32,6 +32,7 @@ fn org(
         commune_name: commune.map(|c| c.1.to_owned()),
         departement: commune.map(|c| c.2.to_owned()),
         region: None,
+        sector: None,
     }
 }
 
@@ -346,7 +347,8 @@ fn the_past_is_drawn_from_the_dated_forms() {
 
 #[test]
 fn filters_keep_only_what_was_asked() {
-    let carto = small();
+    let mut carto = small();
+    carto.organisations[2].sector = Some("O".into());
     let only = |sel: Selection| {
         let v = carto.view(&sel);
         v.partners
@@ -375,6 +377,13 @@ fn filters_keep_only_what_was_asked() {
             ..base.clone()
         }),
         [5]
+    );
+    assert_eq!(
+        only(Selection {
+            sector: Some("O".into()),
+            ..base.clone()
+        }),
+        [3]
     );
     assert_eq!(
         only(Selection {

@@ -32,6 +32,8 @@ pub struct CartoOrganisation {
     pub commune_name: Option<String>,
     pub departement_code: Option<String>,
     pub region_code: Option<String>,
+    /// NAF code (`62.01Z`), when known.
+    pub naf: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -161,6 +163,7 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
         commune_name: Option<String>,
         departement_code: Option<String>,
         region_code: Option<String>,
+        naf: Option<String>,
     }
     let partners_of_reach = format!(
         "SELECT pp.organisation_id FROM partnership_partners pp JOIN partnerships p ON p.id = pp.partnership_id \
@@ -169,7 +172,7 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
     let orgs: Vec<O> = db::all(
         c,
         &format!(
-            "SELECT o.id, o.name, o.commune_code, o.commune_name, o.departement_code, o.region_code \
+            "SELECT o.id, o.name, o.commune_code, o.commune_name, o.departement_code, o.region_code, o.naf \
              FROM organisations o WHERE o.id IN ({partners_of_reach}) ORDER BY o.id"
         ),
         vals.clone(),
@@ -213,6 +216,7 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
             commune_name: o.commune_name,
             departement_code: o.departement_code,
             region_code: o.region_code,
+            naf: o.naf,
         });
     }
 

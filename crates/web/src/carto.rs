@@ -100,6 +100,7 @@ pub struct Filters {
     pub status: String,
     pub kind: String,
     pub departement: String,
+    pub sector: String,
     pub date: String,
 }
 
@@ -111,6 +112,7 @@ impl Filters {
             ("status", self.status.as_str()),
             ("kind", self.kind.as_str()),
             ("departement", self.departement.as_str()),
+            ("sector", self.sector.as_str()),
             ("date", self.date.as_str()),
         ]
         .into_iter()
@@ -133,6 +135,7 @@ pub fn selection(
         status: params.get("status").unwrap_or_default().to_owned(),
         kind: params.get("kind").unwrap_or_default().to_owned(),
         departement: params.get("departement").unwrap_or_default().to_owned(),
+        sector: params.get("sector").unwrap_or_default().to_owned(),
         date: params.get("date").unwrap_or_default().to_owned(),
     };
     let family = c.opt_code::<Family>("family", params.get("family"));
@@ -151,12 +154,26 @@ pub fn selection(
             }
         }
     };
+    let sector = match params.get("sector") {
+        None => None,
+        Some(letter) => {
+            let letter = letter.to_uppercase();
+            match partinnov_interop::naf::get(&letter) {
+                Some(a) if a.level == partinnov_interop::naf::Level::Section => Some(letter),
+                _ => {
+                    c.fail("sector", "unknown_code");
+                    None
+                }
+            }
+        }
+    };
     let as_of = c.date("date", params.get("date")).unwrap_or(today);
     let sel = Selection {
         family,
         status,
         kind,
         departement,
+        sector,
         as_of,
         today,
     };
@@ -185,6 +202,11 @@ pub fn to_carto(data: &CartoData) -> Carto {
             commune_name: o.commune_name.clone(),
             departement: o.departement_code.clone(),
             region: o.region_code.clone(),
+            sector: o
+                .naf
+                .as_deref()
+                .and_then(partinnov_interop::naf::section)
+                .map(String::from),
         })
         .collect();
     let org_index: std::collections::BTreeMap<i64, usize> = data
@@ -253,6 +275,8 @@ pub struct GraphStructure {
 pub struct GraphPartner {
     pub id: i64,
     pub name: String,
+    /// NAF section letter of its activity.
+    pub sector: Option<String>,
     pub kinds: Vec<String>,
     pub kind_group: String,
     pub commune_code: Option<String>,
@@ -297,6 +321,7 @@ pub fn graph_json(view: &View<'_>) -> GraphJson {
                 GraphPartner {
                     id: o.id,
                     name: o.name.clone(),
+                    sector: o.sector.clone(),
                     kinds: o.kinds.iter().map(|k| k.as_str().to_owned()).collect(),
                     kind_group: o.group().as_str().to_owned(),
                     commune_code: o.commune_code.clone(),

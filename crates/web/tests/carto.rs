@@ -103,7 +103,7 @@ partinnov_store::dual_test!(
         let page = app
             .page(
                 &b,
-                "/espaces/alpha/cartographie?departement=999&date=31/02/2024&family=rien",
+                "/espaces/alpha/cartographie?departement=999&date=31/02/2024&family=rien&sector=Z",
             )
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -111,6 +111,11 @@ partinnov_store::dual_test!(
         assert!(html.contains("Département inconnu"));
         assert!(html.contains("Date invalide"));
         assert!(html.contains("Valeur inconnue"));
+        assert_eq!(
+            page.text.matches("<span class=\"error\">").count(),
+            4,
+            "one message beside each wrong field"
+        );
         // The pictures are still drawn (whole workspace, today), and say there is nothing yet.
         assert!(html.contains("Aucun partenaire à représenter"));
         for svg in svgs(&page.text) {

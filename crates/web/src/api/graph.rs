@@ -29,7 +29,7 @@ pub fn router() -> Router<App> {
         ("format" = Option<String>, Query, description = "json | gexf | graphml | svg | png | matrix-svg | status-svg | map-svg | map-png"),
         ("family" = Option<String>, Query), ("status" = Option<String>, Query),
         ("kind" = Option<String>, Query, description = "type de partenaire : siae | handicap | autre_ess | entreprise | public | autre"),
-        ("departement" = Option<String>, Query), ("date" = Option<String>, Query, description = "jour représenté, aaaa-mm-jj")),
+        ("departement" = Option<String>, Query), ("sector" = Option<String>, Query, description = "section NAF, A à U"), ("date" = Option<String>, Query, description = "jour représenté, aaaa-mm-jj")),
     responses((status = 200, description = "the graph in the format asked", body = crate::carto::GraphJson),
         (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn graph(

@@ -84,6 +84,7 @@ struct CartoPage {
     families: Vec<(String, String)>,
     statuses: Vec<(String, String)>,
     kinds: Vec<(String, String)>,
+    sectors: Vec<(String, String)>,
     downloads: Vec<(String, String)>,
 }
 
@@ -290,6 +291,11 @@ async fn page(
         statuses: PartnershipStatus::ALL
             .iter()
             .map(|f| (f.as_str().to_owned(), f.label(lang).to_owned()))
+            .collect(),
+        sectors: partinnov_interop::naf::activities()
+            .iter()
+            .filter(|a| a.level == partinnov_interop::naf::Level::Section)
+            .map(|a| (a.code.to_owned(), format!("{} — {}", a.code, a.label)))
             .collect(),
         kinds: KindGroup::ALL
             .iter()
