@@ -49,6 +49,14 @@ pub struct CartoPartnership {
     pub partners: Vec<i64>,
     /// Dated forms, earliest first (undated last).
     pub forms: Vec<FormPeriod>,
+    /// Team members who hold the relationship, by name.
+    pub holders: Vec<CartoHolder>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromQueryResult)]
+pub struct CartoHolder {
+    pub id: i64,
+    pub name: String,
 }
 
 /// What a graph, a matrix or a map of the visible workspaces needs.
@@ -156,6 +164,23 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
     .await?;
 
     #[derive(FromQueryResult)]
+    struct H {
+        partnership_id: i64,
+        id: i64,
+        name: String,
+    }
+    let holders: Vec<H> = db::all(
+        c,
+        &format!(
+            "SELECT h.partnership_id, u.id, u.name FROM partnership_holders h JOIN users u ON u.id = h.user_id \
+             JOIN partnerships p ON p.id = h.partnership_id \
+             WHERE p.deleted_at IS NULL AND {p_clause} ORDER BY h.partnership_id, u.name, u.id"
+        ),
+        vals.clone(),
+    )
+    .await?;
+
+    #[derive(FromQueryResult)]
     struct O {
         id: i64,
         name: String,
@@ -222,6 +247,7 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
 
     let mut li = links.iter().peekable();
     let mut fi = forms.iter().peekable();
+    let mut hi = holders.iter().peekable();
     let mut partnerships = Vec::with_capacity(rows.len());
     for r in rows {
         let status: PartnershipStatus = r.status.parse().map_err(|_| corrupt("status"))?;
@@ -242,6 +268,15 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
                 });
             }
         }
+        let mut hs = Vec::new();
+        while let Some(h) = hi.next_if(|h| h.partnership_id <= r.id) {
+            if h.partnership_id == r.id {
+                hs.push(CartoHolder {
+                    id: h.id,
+                    name: h.name.clone(),
+                });
+            }
+        }
         partnerships.push(CartoPartnership {
             id: r.id,
             workspace_id: r.workspace_id,
@@ -251,6 +286,7 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
             created_on: r.created_at.date_naive(),
             partners,
             forms: fs,
+            holders: hs,
         });
     }
     Ok(CartoData {

@@ -46,6 +46,7 @@ partinnov_store::dual_test!(
             dated(Form::RelationCommerciale, (2021, 3, 1), None),
             dated(Form::MecenatNature, (2019, 5, 1), Some((2019, 12, 31))),
         ];
+        draft.holders = vec![alice.user_id];
         let p = store.create_partnership(&scope, &draft).await.unwrap();
         let mut ended = partnership("Ancien", &[bakery]);
         ended.status = PartnershipStatus::Termine;
@@ -77,6 +78,9 @@ partinnov_store::dual_test!(
         );
         assert_eq!(first.forms[0].ended_on, Some(day(2019, 12, 31)));
         assert!(!first.dormant);
+        assert_eq!(first.holders.len(), 1);
+        assert_eq!(first.holders[0].name, "Alice");
+        assert!(data.partnerships[1].holders.is_empty());
         assert_eq!(data.partnerships[1].status, PartnershipStatus::Termine);
         let b = data
             .organisations

@@ -256,6 +256,66 @@ pub fn to_carto(data: &CartoData) -> Carto {
     }
 }
 
+/// Who in the team knows whom: the same partnerships, with the team members who hold each
+/// relationship at the centres (and "no holder" for those nobody holds), so that a partner
+/// known by several people stands out as a shared partner does across workspaces.
+pub fn team_carto(data: &CartoData, no_holder: &str) -> Carto {
+    let base = to_carto(data);
+    let mut people: Vec<(String, i64)> = data
+        .partnerships
+        .iter()
+        .flat_map(|p| p.holders.iter().map(|h| (h.name.clone(), h.id)))
+        .collect();
+    people.sort_by(|a, b| {
+        partinnov_domain::text::fold(&a.0)
+            .cmp(&partinnov_domain::text::fold(&b.0))
+            .then(a.1.cmp(&b.1))
+    });
+    people.dedup();
+    let mut centres: Vec<Centre> = people
+        .iter()
+        .map(|(name, id)| Centre {
+            key: format!("u{id}"),
+            name: name.clone(),
+            href: None,
+        })
+        .collect();
+    let nobody = centres.len();
+    let mut partnerships = Vec::new();
+    for (p, src) in base.partnerships.iter().zip(
+        data.partnerships
+            .iter()
+            .filter(|p| data.workspaces.iter().any(|w| w.id == p.workspace_id)),
+    ) {
+        if src.holders.is_empty() {
+            partnerships.push(Partnership {
+                centre: nobody,
+                ..p.clone()
+            });
+        }
+        for h in &src.holders {
+            if let Some(k) = people.iter().position(|(_, id)| *id == h.id) {
+                partnerships.push(Partnership {
+                    centre: k,
+                    ..p.clone()
+                });
+            }
+        }
+    }
+    if partnerships.iter().any(|p| p.centre == nobody) {
+        centres.push(Centre {
+            key: "sans-referent".to_owned(),
+            name: no_holder.to_owned(),
+            href: None,
+        });
+    }
+    Carto {
+        centres,
+        organisations: base.organisations,
+        partnerships,
+    }
+}
+
 /// The graph as JSON: what the picture shows, node by node and edge by edge.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GraphJson {

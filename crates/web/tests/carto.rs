@@ -33,6 +33,7 @@ partinnov_store::dual_test!(
             ended_on: NaiveDate::from_ymd_opt(2021, 12, 31),
             note: String::new(),
         });
+        d.holders = vec![alice.id];
         let pid = partnership(s, &alice, &d).await;
         let mut ended = draft("Ancienne sous-traitance", long, Form::SousTraitance);
         ended.status = PartnershipStatus::Termine;
@@ -42,7 +43,15 @@ partinnov_store::dual_test!(
         let page = app.page(&b, "/espaces/alpha/cartographie").await;
         assert_eq!(page.status, StatusCode::OK);
         let pictures = svgs(&page.text);
-        assert_eq!(pictures.len(), 4, "graph, map, matrix, heat map");
+        assert_eq!(
+            pictures.len(),
+            5,
+            "graph, map, matrix, heat map, who knows whom"
+        );
+        // Who knows whom: Alice holds the bakery; nobody holds the other one.
+        let team = pictures[4];
+        assert!(team.contains(">Alice Martin</text>") && team.contains(">Sans référent</text>"));
+        assert!(team.contains(&format!("href=\"/espaces/alpha/partenariats/{}\"", pid.0)));
         for svg in &pictures {
             roxmltree::Document::parse(svg)
                 .unwrap_or_else(|e| panic!("inline SVG is not XML: {e}"));

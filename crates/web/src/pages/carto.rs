@@ -69,6 +69,7 @@ struct CartoPage {
     graph_svg: String,
     matrix_svg: String,
     status_svg: String,
+    team_svg: String,
     map_svg: String,
     /// Département name (code), count; then région name, count.
     map_rows: Vec<(String, String)>,
@@ -148,6 +149,19 @@ async fn page(
         &t.f("carto.matrix_title", &[("name", &name)]),
         "matrice",
     );
+    let team_svg = if network {
+        String::new()
+    } else {
+        let team = carto::team_carto(&data, t.t("carto.no_holder"));
+        graph_svg(
+            &team.view(&sel),
+            &partinnov_render::GraphOptions {
+                lang,
+                title: t.f("carto.team_title", &[("name", &name)]),
+                id: "equipe".to_owned(),
+            },
+        )
+    };
     let status_svg = matrix::status_matrix_svg(
         &view,
         lang,
@@ -255,6 +269,7 @@ async fn page(
         graph_svg: graph,
         matrix_svg,
         status_svg,
+        team_svg,
         map_svg,
         map_rows,
         region_rows,
