@@ -18,6 +18,8 @@ use crate::Db;
 
 #[derive(Subcommand)]
 pub enum ExportCommand {
+    /// Graphe des partenariats d'un espace : GEXF (Gephi, avec le temps), GraphML, SVG, PNG ou JSON.
+    Graph(crate::export_graph::GraphArgs),
     /// Partenariats d'un espace (tous ceux qui correspondent aux filtres).
     Partnerships {
         #[command(flatten)]
@@ -107,6 +109,7 @@ fn one_line(e: WebError) -> anyhow::Error {
 
 pub async fn run(command: ExportCommand) -> Result<()> {
     let (common, file) = match command {
+        ExportCommand::Graph(args) => return crate::export_graph::run_graph(args).await,
         ExportCommand::Partnerships { common, workspace } => {
             let (tr, params) = (common.tr()?, common.params()?);
             let format = exports::table_format(&params, &tr).map_err(one_line)?;

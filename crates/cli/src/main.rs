@@ -4,6 +4,7 @@
 
 mod demo;
 mod export;
+mod export_graph;
 mod generate;
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
@@ -121,7 +122,7 @@ enum Command {
         #[arg(long, default_value = "text", value_parser = ["json", "text"])]
         format: String,
     },
-    /// Exporte une liste ou des chiffres en CSV, CSV pour Excel, XLSX ou JSON.
+    /// Exporte une liste, des chiffres ou le graphe d'un espace dans un fichier.
     Export {
         #[command(subcommand)]
         command: export::ExportCommand,

@@ -148,6 +148,9 @@ fn every_command_answers_help() {
         &["dedup"],
         &["workspace"],
         &["workspace", "create"],
+        &["export", "graph"],
+        &["sirene"],
+        &["sirene", "import"],
     ] {
         let out = bin().args(args).arg("--help").output().expect("run");
         let stdout = String::from_utf8_lossy(&out.stdout);

@@ -152,6 +152,7 @@ mod tests {
             include_str!("../templates/downloads.html"),
             include_str!("../templates/duplicates.html"),
             include_str!("../templates/import.html"),
+            include_str!("../templates/carto.html"),
         ];
         let mut missing = vec![];
         for src in sources {

@@ -8,6 +8,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod carto;
 pub mod duplicates;
 pub mod error;
 pub mod exports;

@@ -822,6 +822,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/workspaces/{slug}/commercial-costs/{year}"),
     ("get", "/api/v1/organisations/duplicates"),
     ("post", "/api/v1/organisations/{id}/merge"),
+    ("get", "/api/v1/workspaces/{slug}/graph"),
 ];
 
 dual_test!(

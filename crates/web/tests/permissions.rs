@@ -24,6 +24,11 @@ const PAGES: &[(&str, &str)] = &[
     ("GET", "/espaces/{slug}/contacts/export"),
     ("GET", "/espaces/{slug}/tableau-de-bord/export"),
     ("GET", "/espaces/{slug}/parametres"),
+    ("GET", "/espaces/{slug}/cartographie"),
+    (
+        "GET",
+        "/espaces/{slug}/cartographie/telecharger?format=gexf",
+    ),
     ("POST", "/espaces/{slug}/partenariats/nouveau"),
     ("POST", "/espaces/{slug}/partenariats/{id}/modifier"),
     ("POST", "/espaces/{slug}/partenariats/{id}/interactions"),
@@ -51,6 +56,7 @@ const API: &[(&str, &str)] = &[
     ("GET", "/api/v1/workspaces/{slug}/partnerships/export"),
     ("GET", "/api/v1/workspaces/{slug}/contacts/export"),
     ("GET", "/api/v1/workspaces/{slug}/dashboard/export"),
+    ("GET", "/api/v1/workspaces/{slug}/graph?format=graphml"),
     ("POST", "/api/v1/workspaces/{slug}/partnerships"),
     ("PUT", "/api/v1/partnerships/{id}"),
     ("POST", "/api/v1/partnerships/{id}/interactions"),
@@ -197,6 +203,17 @@ partinnov_store::dual_test!(
                 .contains("Secret Beta")
         );
         assert!(!app.page(&b, "/").await.text.contains("Espace beta"));
+        // The network view across Alice's workspaces knows nothing of beta.
+        for path in ["/reseau", "/reseau/telecharger?format=gexf"] {
+            let a = app.page(&b, path).await;
+            assert_eq!(a.status, StatusCode::OK, "{path}");
+            assert!(
+                !a.text.contains("Confidentiel")
+                    && !a.text.contains("Secret Beta")
+                    && !a.text.contains("Espace beta"),
+                "{path} leaked"
+            );
+        }
         assert_eq!(
             snapshot(&app, &bruno, &target).await,
             before,

@@ -4,6 +4,7 @@
 
 mod exports;
 mod figures;
+mod graph;
 mod imports;
 mod json;
 mod organisations;
@@ -44,6 +45,7 @@ pub fn router() -> Router<App> {
         .merge(figures::router())
         .merge(crate::duplicates::api_router())
         .merge(imports::router())
+        .merge(graph::router())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
 
@@ -61,6 +63,7 @@ pub fn router() -> Router<App> {
         figures::partnership_dashboard, figures::list_costs, figures::put_costs,
         crate::duplicates::api_list, crate::duplicates::api_merge,
         imports::import,
+        graph::graph,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
     modifiers(&BearerAuth),

@@ -4,6 +4,8 @@
 
 mod account;
 mod auth;
+mod carto;
+pub(crate) use carto::attachment;
 mod contacts;
 mod dashboard;
 pub(crate) mod downloads;
@@ -44,6 +46,7 @@ pub fn router() -> Router<App> {
         .merge(dashboard::router())
         .merge(downloads::router())
         .merge(imports::router())
+        .merge(carto::router())
 }
 
 /// What the layout needs on every page.
