@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use partinnov_domain::{
+    event::eiti_fte_hundredths,
     flow::{
         ACI_CAPS_PCT, CommercialCheck, Concentration, FlowKind, aci_commercial_check, concentration,
     },
@@ -94,6 +95,9 @@ pub struct Dashboard {
     /// The workspace's own structure is an ACI, so the ceiling on commercial receipts
     /// applies (001:203).
     pub aci: bool,
+    /// For an EITI, the hours worked as full-time equivalents (1,505 h each, 001:223), in
+    /// hundredths.
+    pub fte_hundredths: Option<i64>,
     /// For an ACI, each year of the period: recorded commercial receipts against the
     /// costs its owners entered.
     pub commercial: Vec<CommercialYear>,
@@ -310,14 +314,25 @@ impl Store {
         )
         .await?;
         let amounts: Vec<i64> = partners.iter().map(|p| p.cents).collect();
-        let aci = db::scalar(
+        #[derive(FromQueryResult)]
+        struct Kind {
+            kind: String,
+        }
+        let kinds: Vec<Kind> = db::all(
             &self.db,
-            "SELECT COUNT(*) FROM workspaces w JOIN organisation_kinds k ON k.organisation_id = w.organisation_id \
-             WHERE w.id = $1 AND k.kind = 'ACI'",
+            "SELECT k.kind FROM workspaces w JOIN organisation_kinds k ON k.organisation_id = w.organisation_id \
+             WHERE w.id = $1",
             vec![ws.into()],
         )
-        .await?
-            > 0;
+        .await?;
+        let is = |code: &str| kinds.iter().any(|k| k.kind == code);
+        let aci = is("ACI");
+        // 001:223: for an EITI, one full-time equivalent is 1,505 hours worked.
+        let fte_hundredths = is("EITI").then(|| {
+            i64::from(eiti_fte_hundredths(
+                u32::try_from(lending_hours.max(0)).unwrap_or(u32::MAX),
+            ))
+        });
         let commercial = if aci && partnership.is_none() {
             let costs = self.commercial_costs(scope).await?;
             (years.0..=years.1)
@@ -353,6 +368,7 @@ impl Store {
         };
         Ok(Dashboard {
             aci,
+            fte_hundredths,
             commercial,
             from,
             to,

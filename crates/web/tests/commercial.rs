@@ -12,13 +12,19 @@ use serde_json::json;
 
 /// An ACI's workspace, owned by `aci@example.org`, with one sales partnership.
 async fn aci(db: &partinnov_store::testing::TestDb) -> (Person, i64) {
+    structure(db, StructureKind::Aci).await
+}
+
+/// A workspace whose structure is of `kind`, owned by `aci@example.org`, with one sales
+/// partnership.
+async fn structure(db: &partinnov_store::testing::TestDb, kind: StructureKind) -> (Person, i64) {
     let store = &db.store;
     let owner = create_user(store, "aci@example.org", "Nadia Chantier").await;
     let loader = store.loader().await.unwrap();
     let structure = loader
         .organisation(&OrganisationDraft {
             name: "Chantier Vert".into(),
-            kinds: vec![StructureKind::Asso, StructureKind::Aci],
+            kinds: vec![StructureKind::Asso, kind],
             ..Default::default()
         })
         .await
@@ -265,3 +271,35 @@ partinnov_store::dual_test!(
         assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     }
 );
+
+partinnov_store::dual_test!(an_eiti_sees_hours_worked_as_full_time_equivalents, |db| {
+    let app = spawn(&db.store).await;
+    let (me, p) = structure(&db, StructureKind::Eiti).await;
+    // 001:223: one full-time equivalent is 1,505 hours; 3,010 hours are 2 FTE.
+    let lent = app
+            .post(
+                &me.token,
+                &format!("/api/v1/partnerships/{p}/outcomes"),
+                &json!({"person_ref": "T-001", "kind": "mise_a_disposition", "started_on": "2025-01-06", "ended_on": "2025-12-19", "hours": 3010}),
+            )
+            .await;
+    assert_eq!(lent.status, StatusCode::CREATED, "{}", lent.text);
+    let d = app
+        .get(
+            &me.token,
+            "/api/v1/workspaces/chantier/dashboard?from=2025-01-01&to=2025-12-31",
+        )
+        .await;
+    assert_eq!(d.json["fte_hundredths"], 200);
+    assert_eq!(d.json["aci"], false, "an EITI has no ACI ceiling");
+    let b = app.sign_in("aci@example.org").await;
+    let page = app
+        .page(
+            &b,
+            "/espaces/chantier/tableau-de-bord?from=2025-01-01&to=2025-12-31",
+        )
+        .await
+        .html();
+    assert!(page.contains("<dd>2,00 ETP</dd>"), "{page}");
+    assert!(!page.contains("Recettes commerciales (ACI)"));
+});

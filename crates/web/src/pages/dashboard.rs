@@ -99,6 +99,8 @@ struct DashboardPage {
     errors: Errors,
     /// The workspace's structure is an ACI: the commercial ceiling section shows.
     aci: bool,
+    /// For an EITI, the hours as full-time equivalents ("2,00"); empty otherwise.
+    fte: String,
     commercial: Vec<CommercialLine>,
     /// Owners enter the costs of commercial activities here.
     is_owner: bool,
@@ -284,6 +286,13 @@ async fn dashboard_page(
     let refused = !cost_errors.is_empty();
     errors.extend(cost_errors);
     let page = DashboardPage {
+        fte: d
+            .fte_hundredths
+            .map(|h| match t.lang {
+                partinnov_domain::lang::Lang::Fr => format!("{},{:02}", h / 100, h % 100),
+                partinnov_domain::lang::Lang::En => format!("{}.{:02}", h / 100, h % 100),
+            })
+            .unwrap_or_default(),
         aci: d.aci,
         commercial,
         is_owner: scope.role == partinnov_store::Role::Owner && !scope.read_only,
