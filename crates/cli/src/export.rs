@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use partinnov_domain::lang::Lang;
+use partinnov_store::{Store, WorkspaceScope};
 use partinnov_web::{
-    api::{Params, organisations_query, partnerships_query, period},
+    api::Params,
     error::{FieldError, WebError},
-    exports::{self, File, Target},
+    exports::{self, File},
     i18n::Tr,
 };
 
@@ -108,77 +109,50 @@ fn one_line(e: WebError) -> anyhow::Error {
 }
 
 pub async fn run(command: ExportCommand) -> Result<()> {
-    let (common, file) = match command {
+    let (common, wanted) = match command {
         ExportCommand::Graph(args) => return crate::export_graph::run_graph(args).await,
+        ExportCommand::Organisations { common } => (common, Wanted::Registry),
         ExportCommand::Partnerships { common, workspace } => {
-            let (tr, params) = (common.tr()?, common.params()?);
-            let format = exports::table_format(&params, &tr).map_err(one_line)?;
-            let query =
-                partnerships_query(&params, &tr).map_err(|e| one_line(WebError::Invalid(e)))?;
-            let store = common.db.open().await?;
-            let scope = store
-                .operator_read_scope(&workspace)
-                .await
-                .with_context(|| format!("espace « {workspace} »"))?;
-            let items = exports::all_partnerships(&store, &scope, &query)
-                .await
-                .map_err(one_line)?;
-            let sheet = exports::partnerships_sheet(&tr, &items);
-            let file = exports::sheets_file(&[sheet], format, &format!("partenariats-{workspace}"))
-                .map_err(one_line)?;
-            (common, file)
+            (common, Wanted::Partnerships(workspace))
         }
-        ExportCommand::Organisations { common } => {
-            let (tr, params) = (common.tr()?, common.params()?);
-            let target = Target::from_params(&params, &tr, true).map_err(one_line)?;
-            let query =
-                organisations_query(&params, &tr).map_err(|e| one_line(WebError::Invalid(e)))?;
-            let store = common.db.open().await?;
-            let items = exports::all_organisations(&store, &query)
-                .await
-                .map_err(one_line)?;
-            let file = exports::organisations_file(&tr, &items, target).map_err(one_line)?;
-            (common, file)
-        }
-        ExportCommand::Contacts { common, workspace } => {
-            let (tr, params) = (common.tr()?, common.params()?);
-            let format = exports::table_format(&params, &tr).map_err(one_line)?;
-            let store = common.db.open().await?;
-            let scope = store
-                .operator_read_scope(&workspace)
-                .await
-                .with_context(|| format!("espace « {workspace} »"))?;
-            let items = store
-                .contacts_up_to(&scope, None, params.get("q"), i64::MAX)
-                .await?;
-            let file = exports::sheets_file(
-                &[exports::contacts_sheet(&tr, &items)],
-                format,
-                &format!("contacts-{workspace}"),
-            )
-            .map_err(one_line)?;
-            (common, file)
-        }
-        ExportCommand::Dashboard { common, workspace } => {
-            let (tr, params) = (common.tr()?, common.params()?);
-            let format = exports::table_format(&params, &tr).map_err(one_line)?;
-            let (from, to) = period(&params, &tr).map_err(|e| one_line(WebError::Invalid(e)))?;
-            let store = common.db.open().await?;
-            let scope = store
-                .operator_read_scope(&workspace)
-                .await
-                .with_context(|| format!("espace « {workspace} »"))?;
-            let d = store.dashboard(&scope, from, to).await?;
-            let file = exports::sheets_file(
-                &exports::dashboard_sheets(&tr, &d),
-                format,
-                &format!("tableau-de-bord-{workspace}-{from}-{to}"),
-            )
-            .map_err(one_line)?;
-            (common, file)
-        }
+        ExportCommand::Contacts { common, workspace } => (common, Wanted::Contacts(workspace)),
+        ExportCommand::Dashboard { common, workspace } => (common, Wanted::Dashboard(workspace)),
     };
+    let (tr, params) = (common.tr()?, common.params()?);
+    let store = common.db.open().await?;
+    let file = match wanted {
+        Wanted::Registry => exports::organisations_export(&store, &params, &tr).await,
+        Wanted::Partnerships(slug) => {
+            let scope = scope_of(&store, &slug).await?;
+            exports::partnerships_export(&store, &scope, &params, &tr).await
+        }
+        Wanted::Contacts(slug) => {
+            let scope = scope_of(&store, &slug).await?;
+            exports::contacts_export(&store, &scope, &params, &tr).await
+        }
+        Wanted::Dashboard(slug) => {
+            let scope = scope_of(&store, &slug).await?;
+            exports::dashboard_export(&store, &scope, &params, &tr).await
+        }
+    }
+    .map_err(one_line)?;
     write_out(&common.out, &file)
+}
+
+/// What is exported, and from which workspace.
+enum Wanted {
+    Registry,
+    Partnerships(String),
+    Contacts(String),
+    Dashboard(String),
+}
+
+/// Read access for whoever holds the database URL.
+async fn scope_of(store: &Store, slug: &str) -> Result<WorkspaceScope> {
+    store
+        .operator_read_scope(slug)
+        .await
+        .with_context(|| format!("espace « {slug} »"))
 }
 
 /// Writes next to the target and renames at the end, so a failed export never leaves a

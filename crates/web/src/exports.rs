@@ -17,15 +17,15 @@ use partinnov_interop::{
     export::{self, Cell, Format, Sheet},
 };
 use partinnov_store::{
-    Store, WorkspaceScope,
+    Role, Store, WorkspaceScope,
     flows::Dashboard,
-    organisations::{Organisation, OrganisationQuery},
+    organisations::{Organisation, OrganisationQuery, Page},
     partnerships::{FormPeriod, Partnership, PartnershipQuery},
     people::Contact,
 };
 
 use crate::{
-    api::Params,
+    api::{Params, organisations_query, partnerships_query, period},
     error::{FieldError, WebError},
     i18n::Tr,
 };
@@ -109,54 +109,128 @@ pub fn sheets_file(sheets: &[Sheet], format: Format, stem: &str) -> Result<File,
     })
 }
 
-/// Writes `sheets` in `format` and wraps them as a download.
-pub fn sheets_download(sheets: &[Sheet], format: Format, stem: &str) -> Result<Response, WebError> {
-    sheets_file(sheets, format, stem).map(IntoResponse::into_response)
-}
-
 fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-/// Every page of a partnership query (the list shows 50 at a time; a download holds all).
+/// Rows fetched per query while gathering a whole list (the store's largest page).
+const PER_PAGE: u32 = 500;
+
+/// Every page of a paged list, in order: a download holds all the rows, the list shows 50.
+async fn every_page<T, Fut>(mut fetch: impl FnMut(u32) -> Fut) -> Result<Vec<T>, WebError>
+where
+    Fut: std::future::Future<Output = partinnov_store::Result<Page<T>>>,
+{
+    let mut out = Vec::new();
+    for page in 1.. {
+        let found = fetch(page).await?;
+        let done = found.items.len() < PER_PAGE as usize
+            || out.len() + found.items.len() >= usize::try_from(found.total).unwrap_or(0);
+        out.extend(found.items);
+        if done {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Every partnership of a query, all pages.
 pub async fn all_partnerships(
     store: &Store,
     scope: &WorkspaceScope,
     query: &PartnershipQuery,
 ) -> Result<Vec<Partnership>, WebError> {
-    let mut q = query.clone();
-    q.per_page = 500;
-    q.page = 1;
-    let mut out = Vec::new();
-    loop {
-        let page = store.partnerships(scope, &q).await?;
-        let done = page.items.len() < 500 || out.len() + page.items.len() >= page.total as usize;
-        out.extend(page.items);
-        if done {
-            return Ok(out);
-        }
-        q.page += 1;
-    }
+    every_page(|page| {
+        let q = PartnershipQuery {
+            page,
+            per_page: PER_PAGE,
+            ..query.clone()
+        };
+        async move { store.partnerships(scope, &q).await }
+    })
+    .await
 }
 
-/// Every organisation of a registry query.
+/// Every organisation of a registry query, all pages.
 pub async fn all_organisations(
     store: &Store,
     query: &OrganisationQuery,
 ) -> Result<Vec<Organisation>, WebError> {
-    let mut q = query.clone();
-    q.per_page = 500;
-    q.page = 1;
-    let mut out = Vec::new();
-    loop {
-        let page = store.organisations(&q).await?;
-        let done = page.items.len() < 500 || out.len() + page.items.len() >= page.total as usize;
-        out.extend(page.items);
-        if done {
-            return Ok(out);
-        }
-        q.page += 1;
-    }
+    every_page(|page| {
+        let q = OrganisationQuery {
+            page,
+            per_page: PER_PAGE,
+            ..query.clone()
+        };
+        async move { store.organisations(&q).await }
+    })
+    .await
+}
+
+/// The registry as asked by `params`: `format` (table formats and the data·inclusion
+/// ones) and the list's filters.
+pub async fn organisations_export(
+    store: &Store,
+    params: &Params,
+    tr: &Tr,
+) -> Result<File, WebError> {
+    let target = Target::from_params(params, tr, true)?;
+    let query = organisations_query(params, tr).map_err(WebError::Invalid)?;
+    organisations_file(tr, &all_organisations(store, &query).await?, target)
+}
+
+/// A workspace's partnerships as asked by `params`: `format` and the list's filters;
+/// `deleted=1` gives the owners their bin, as the list does.
+pub async fn partnerships_export(
+    store: &Store,
+    scope: &WorkspaceScope,
+    params: &Params,
+    tr: &Tr,
+) -> Result<File, WebError> {
+    let format = table_format(params, tr)?;
+    let mut query = partnerships_query(params, tr).map_err(WebError::Invalid)?;
+    query.deleted = params.get("deleted") == Some("1") && scope.role == Role::Owner;
+    let items = all_partnerships(store, scope, &query).await?;
+    sheets_file(
+        &[partnerships_sheet(tr, &items)],
+        format,
+        &format!("partenariats-{}", scope.slug),
+    )
+}
+
+/// Every contact of a workspace (`q` searches their names), as asked by `params`.
+pub async fn contacts_export(
+    store: &Store,
+    scope: &WorkspaceScope,
+    params: &Params,
+    tr: &Tr,
+) -> Result<File, WebError> {
+    let format = table_format(params, tr)?;
+    let items = store
+        .contacts_up_to(scope, None, params.get("q"), i64::MAX)
+        .await?;
+    sheets_file(
+        &[contacts_sheet(tr, &items)],
+        format,
+        &format!("contacts-{}", scope.slug),
+    )
+}
+
+/// The dashboard's figures for the period of `params` (`from`, `to`).
+pub async fn dashboard_export(
+    store: &Store,
+    scope: &WorkspaceScope,
+    params: &Params,
+    tr: &Tr,
+) -> Result<File, WebError> {
+    let format = table_format(params, tr)?;
+    let (from, to) = period(params, tr).map_err(WebError::Invalid)?;
+    let d = store.dashboard(scope, from, to).await?;
+    sheets_file(
+        &dashboard_sheets(tr, &d),
+        format,
+        &format!("tableau-de-bord-{}-{from}-{to}", scope.slug),
+    )
 }
 
 /// A column whose header comes from the catalogue (`export.col.KEY`).
@@ -362,15 +436,6 @@ pub fn organisations_file(
             name: "structures-datainclusion.csv".into(),
         }),
     }
-}
-
-/// The registry download in the format asked for.
-pub fn organisations_download(
-    tr: &Tr,
-    items: &[Organisation],
-    target: Target,
-) -> Result<Response, WebError> {
-    organisations_file(tr, items, target).map(IntoResponse::into_response)
 }
 
 pub fn contacts_sheet(tr: &Tr, items: &[Contact]) -> Sheet {

@@ -1,19 +1,20 @@
 //! Downloads through the API: the same files as the pages' "Télécharger" links, for
 //! scripts and other tools. Filters are those of the matching list.
 
-use super::{Params, organisations_query, partnerships_query, period};
-use crate::{
-    App,
-    auth::{ApiCaller, lang},
-    error::{ApiResult, WebError},
-    exports::{self, Target},
-};
 use axum::{
     Router,
     extract::{Path, State},
     http::HeaderMap,
-    response::Response,
+    response::{IntoResponse, Response},
     routing::get,
+};
+
+use super::Params;
+use crate::{
+    App,
+    auth::{ApiCaller, lang},
+    error::ApiResult,
+    exports,
 };
 
 pub fn router() -> Router<App> {
@@ -37,10 +38,9 @@ pub async fn organisations(
     params: Params,
 ) -> ApiResult<Response> {
     let tr = lang(&headers);
-    let target = Target::from_params(&params, &tr, true)?;
-    let query = organisations_query(&params, &tr).map_err(WebError::Invalid)?;
-    let items = exports::all_organisations(&app.store, &query).await?;
-    Ok(exports::organisations_download(&tr, &items, target)?)
+    Ok(exports::organisations_export(&app.store, &params, &tr)
+        .await?
+        .into_response())
 }
 
 /// A workspace's partnerships matching the list's filters, every page at once.
@@ -48,7 +48,8 @@ pub async fn organisations(
     params(("slug" = String, Path), ("format" = Option<String>, Query, description = "csv | csv-excel | xlsx | json"),
         ("q" = Option<String>, Query), ("family" = Option<String>, Query), ("form" = Option<String>, Query), ("status" = Option<String>, Query),
         ("partner_kind" = Option<String>, Query), ("departement" = Option<String>, Query), ("region" = Option<String>, Query),
-        ("holder" = Option<i64>, Query), ("priority" = Option<String>, Query), ("dormant" = Option<bool>, Query), ("sort" = Option<String>, Query)),
+        ("holder" = Option<i64>, Query), ("priority" = Option<String>, Query), ("dormant" = Option<bool>, Query), ("sort" = Option<String>, Query),
+        ("deleted" = Option<String>, Query, description = "1 : la corbeille (propriétaires)")),
     responses((status = 200, description = "the file"), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn partnerships(
     State(app): State<App>,
@@ -59,20 +60,16 @@ pub async fn partnerships(
 ) -> ApiResult<Response> {
     let tr = lang(&headers);
     let scope = app.store.scope(&caller, &slug).await?;
-    let format = exports::table_format(&params, &tr)?;
-    let query = partnerships_query(&params, &tr).map_err(WebError::Invalid)?;
-    let items = exports::all_partnerships(&app.store, &scope, &query).await?;
-    let sheet = exports::partnerships_sheet(&tr, &items);
-    Ok(exports::sheets_download(
-        &[sheet],
-        format,
-        &format!("partenariats-{slug}"),
-    )?)
+    Ok(
+        exports::partnerships_export(&app.store, &scope, &params, &tr)
+            .await?
+            .into_response(),
+    )
 }
 
-/// Every contact of a workspace.
+/// Every contact of a workspace (`q` searches their names).
 #[utoipa::path(get, path = "/api/v1/workspaces/{slug}/contacts/export", tag = "exports",
-    params(("slug" = String, Path), ("format" = Option<String>, Query, description = "csv | csv-excel | xlsx | json")),
+    params(("slug" = String, Path), ("format" = Option<String>, Query, description = "csv | csv-excel | xlsx | json"), ("q" = Option<String>, Query)),
     responses((status = 200, description = "the file"), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn contacts(
     State(app): State<App>,
@@ -83,17 +80,9 @@ pub async fn contacts(
 ) -> ApiResult<Response> {
     let tr = lang(&headers);
     let scope = app.store.scope(&caller, &slug).await?;
-    let format = exports::table_format(&params, &tr)?;
-    let items = app
-        .store
-        .contacts_up_to(&scope, None, None, i64::MAX)
-        .await?;
-    let sheet = exports::contacts_sheet(&tr, &items);
-    Ok(exports::sheets_download(
-        &[sheet],
-        format,
-        &format!("contacts-{slug}"),
-    )?)
+    Ok(exports::contacts_export(&app.store, &scope, &params, &tr)
+        .await?
+        .into_response())
 }
 
 /// The dashboard's figures for a period: one sheet per table (XLSX workbook, JSON object
@@ -111,12 +100,7 @@ pub async fn dashboard(
 ) -> ApiResult<Response> {
     let tr = lang(&headers);
     let scope = app.store.scope(&caller, &slug).await?;
-    let format = exports::table_format(&params, &tr)?;
-    let (from, to) = period(&params, &tr).map_err(WebError::Invalid)?;
-    let d = app.store.dashboard(&scope, from, to).await?;
-    Ok(exports::sheets_download(
-        &exports::dashboard_sheets(&tr, &d),
-        format,
-        &format!("tableau-de-bord-{slug}-{from}-{to}"),
-    )?)
+    Ok(exports::dashboard_export(&app.store, &scope, &params, &tr)
+        .await?
+        .into_response())
 }

@@ -4,18 +4,11 @@
 use axum::{
     Router,
     extract::{Path, RawQuery, State},
-    response::Response,
+    response::{IntoResponse, Response},
     routing::get,
 };
-use partinnov_store::Role;
 
-use crate::{
-    App,
-    api::{Params, organisations_query, partnerships_query, period},
-    auth::Session,
-    error::{WebError, WebResult},
-    exports::{self, Target},
-};
+use crate::{App, api::Params, auth::Session, error::WebResult, exports};
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -31,10 +24,9 @@ async fn organisations(
     RawQuery(raw): RawQuery,
 ) -> WebResult<Response> {
     let params = Params::from_query(raw.as_deref());
-    let target = Target::from_params(&params, &s.t, true)?;
-    let query = organisations_query(&params, &s.t).map_err(WebError::Invalid)?;
-    let items = exports::all_organisations(&app.store, &query).await?;
-    exports::organisations_download(&s.t, &items, target)
+    Ok(exports::organisations_export(&app.store, &params, &s.t)
+        .await?
+        .into_response())
 }
 
 async fn partnerships(
@@ -45,15 +37,10 @@ async fn partnerships(
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
     let params = Params::from_query(raw.as_deref());
-    let format = exports::table_format(&params, &s.t)?;
-    let mut query = partnerships_query(&params, &s.t).map_err(WebError::Invalid)?;
-    // The owners' bin is exportable too, as the list shows it to them.
-    query.deleted = params.get("deleted") == Some("1") && scope.role == Role::Owner;
-    let items = exports::all_partnerships(&app.store, &scope, &query).await?;
-    exports::sheets_download(
-        &[exports::partnerships_sheet(&s.t, &items)],
-        format,
-        &format!("partenariats-{slug}"),
+    Ok(
+        exports::partnerships_export(&app.store, &scope, &params, &s.t)
+            .await?
+            .into_response(),
     )
 }
 
@@ -65,16 +52,9 @@ async fn contacts(
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
     let params = Params::from_query(raw.as_deref());
-    let format = exports::table_format(&params, &s.t)?;
-    let items = app
-        .store
-        .contacts_up_to(&scope, None, params.get("q"), i64::MAX)
-        .await?;
-    exports::sheets_download(
-        &[exports::contacts_sheet(&s.t, &items)],
-        format,
-        &format!("contacts-{slug}"),
-    )
+    Ok(exports::contacts_export(&app.store, &scope, &params, &s.t)
+        .await?
+        .into_response())
 }
 
 async fn dashboard(
@@ -85,14 +65,9 @@ async fn dashboard(
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
     let params = Params::from_query(raw.as_deref());
-    let format = exports::table_format(&params, &s.t)?;
-    let (from, to) = period(&params, &s.t).map_err(WebError::Invalid)?;
-    let d = app.store.dashboard(&scope, from, to).await?;
-    exports::sheets_download(
-        &exports::dashboard_sheets(&s.t, &d),
-        format,
-        &format!("tableau-de-bord-{slug}-{from}-{to}"),
-    )
+    Ok(exports::dashboard_export(&app.store, &scope, &params, &s.t)
+        .await?
+        .into_response())
 }
 
 /// The "Télécharger" links of a page: the export route with the page's own filters.
