@@ -44,18 +44,15 @@ pub async fn run_graph(args: GraphArgs) -> Result<()> {
             .map_err(|_| anyhow::anyhow!("date invalide : {d} (attendu aaaa-mm-jj)"))?,
     };
     let store = args.db.open().await?;
-    let ws = match store.workspace_id_by_slug(&args.workspace).await {
-        Ok(id) => id,
+    let scope = match store.operator_read_scope(&args.workspace).await {
+        Ok(scope) => scope,
         Err(partinnov_store::StoreError::NotFound { .. }) => {
             bail!("aucun espace n'a l'identifiant {}", args.workspace)
         }
         Err(e) => return Err(e.into()),
     };
-    let data = store.carto_unchecked(ws).await?;
-    let name = data
-        .workspaces
-        .first()
-        .map_or(args.workspace.clone(), |w| w.name.clone());
+    let data = store.carto(&scope).await?;
+    let name = scope.name.clone();
     let input = carto::to_carto(&data);
     let view = input.view(&partinnov_render_selection(as_of, today));
     let tr = Tr::new(Lang::Fr);

@@ -12,7 +12,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use serde::Serialize;
 
 use crate::{
-    Caller, Store, WorkspaceId, WorkspaceScope, db, error::Result, organisations::corrupt,
+    Caller, Store, WorkspaceScope, db, error::Result, organisations::corrupt,
     partnerships::FormPeriod,
 };
 
@@ -73,8 +73,6 @@ pub struct CartoData {
 /// Which workspaces: a workspace id column must satisfy this clause (placeholders from `$1`).
 enum Reach<'a> {
     Workspace(&'a WorkspaceScope),
-    /// Set-up commands run with the database's own rights (`partinnov export graph`).
-    Unchecked(WorkspaceId),
     Caller(&'a Caller),
 }
 
@@ -83,7 +81,6 @@ impl Reach<'_> {
     fn clause(&self, col: &str) -> (String, Vec<Value>) {
         match self {
             Reach::Workspace(s) => (format!("{col} = $1"), vec![s.workspace_id.0.into()]),
-            Reach::Unchecked(w) => (format!("{col} = $1"), vec![w.0.into()]),
             Reach::Caller(c) => (
                 format!(
                     "{col} IN (SELECT m.workspace_id FROM memberships m WHERE m.user_id = $1 \
@@ -300,12 +297,6 @@ impl Store {
     /// The cartography data of one workspace (the scope proves the caller's role).
     pub async fn carto(&self, scope: &WorkspaceScope) -> Result<CartoData> {
         load(&self.db, Reach::Workspace(scope)).await
-    }
-
-    /// The cartography data of one workspace without a caller: for command-line tools that
-    /// hold the database URL, hence every right already (like `backup`).
-    pub async fn carto_unchecked(&self, workspace: WorkspaceId) -> Result<CartoData> {
-        load(&self.db, Reach::Unchecked(workspace)).await
     }
 
     /// The cartography data of every workspace the caller holds a role in (restricted to one

@@ -15,7 +15,15 @@ use partinnov_render::{
 use partinnov_store::carto::CartoData;
 use serde::Serialize;
 
-use crate::{api::Params, error::FieldError, forms::Check, i18n::Tr};
+use partinnov_store::{Caller, Store, WorkspaceScope};
+
+use crate::{
+    api::Params,
+    error::{FieldError, WebError},
+    exports::File,
+    forms::Check,
+    i18n::Tr,
+};
 
 /// A download format of the graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -481,4 +489,51 @@ pub fn map_svg(view: &View<'_>, lang: Lang, title: &str, href_prefix: Option<Str
             href_prefix,
         },
     )
+}
+
+/// Whose partnerships a cartography file shows.
+pub enum Reach<'a> {
+    /// One workspace the caller holds a role in.
+    Workspace(&'a WorkspaceScope),
+    /// Every workspace the caller holds a role in (the network view).
+    Visible(&'a Caller),
+}
+
+/// A cartography file as `params` asks (`format`, filters and day; `default` when no
+/// format is given), for the page's downloads and the API alike.
+pub async fn file(
+    store: &Store,
+    reach: Reach<'_>,
+    params: &Params,
+    tr: &Tr,
+    default: Format,
+) -> Result<File, WebError> {
+    let format: Format = match params.get("format") {
+        None => default,
+        Some(f) => f
+            .parse()
+            .map_err(|()| WebError::BadRequest(tr.error("unknown_format")))?,
+    };
+    let (_, sel) = selection(params, tr, chrono::Utc::now().date_naive());
+    let sel = sel.map_err(WebError::Invalid)?;
+    let (data, name, stem) = match reach {
+        Reach::Workspace(scope) => (
+            store.carto(scope).await?,
+            scope.name.clone(),
+            scope.slug.clone(),
+        ),
+        Reach::Visible(caller) => (
+            store.carto_visible(caller).await?,
+            tr.t("carto.network_name").to_owned(),
+            "reseau".to_owned(),
+        ),
+    };
+    let carto_data = to_carto(&data);
+    let bytes = export(&carto_data.view(&sel), format, tr.lang, &title(tr, &name))
+        .map_err(|e| WebError::Internal(e.into()))?;
+    Ok(File {
+        bytes,
+        content_type: format.content_type(),
+        name: format.file_name(&format!("{stem}-{}", sel.as_of)),
+    })
 }

@@ -5,7 +5,7 @@ use axum::{
     Router,
     extract::{Path, State},
     http::HeaderMap,
-    response::Response,
+    response::{IntoResponse, Response},
     routing::get,
 };
 
@@ -14,7 +14,7 @@ use crate::{
     api::Params,
     auth::{ApiCaller, lang},
     carto::{self, Format},
-    error::{ApiResult, WebError},
+    error::ApiResult,
 };
 
 pub fn router() -> Router<App> {
@@ -41,23 +41,8 @@ pub async fn graph(
 ) -> ApiResult<Response> {
     let tr = lang(&headers);
     let scope = app.store.scope(&caller, &slug).await?;
-    let format: Format = match params.get("format") {
-        None => Format::Json,
-        Some(f) => f
-            .parse()
-            .map_err(|()| WebError::BadRequest(tr.error("unknown_format")))?,
-    };
-    let today = chrono::Utc::now().date_naive();
-    let (_, sel) = carto::selection(&params, &tr, today);
-    let sel = sel.map_err(WebError::Invalid)?;
-    let data = app.store.carto(&scope).await?;
-    let carto_data = carto::to_carto(&data);
-    let view = carto_data.view(&sel);
-    let bytes = carto::export(&view, format, tr.lang, &carto::title(&tr, &scope.name))
-        .map_err(|e| WebError::Internal(e.into()))?;
-    Ok(crate::pages::attachment(
-        format,
-        &format!("{}-{}", scope.slug, sel.as_of),
-        bytes,
-    ))
+    let reach = carto::Reach::Workspace(&scope);
+    Ok(carto::file(&app.store, reach, &params, &tr, Format::Json)
+        .await?
+        .into_response())
 }

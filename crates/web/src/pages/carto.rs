@@ -8,7 +8,7 @@ use askama::Template;
 use axum::{
     Router,
     extract::{Path, RawQuery, State},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -23,7 +23,7 @@ use crate::{
     api::Params,
     auth::Session,
     carto::{self, Filters, Format},
-    error::{WebError, WebResult},
+    error::WebResult,
     pages::{Chrome, Errors, render_with},
 };
 
@@ -343,53 +343,6 @@ async fn network_page(
     page(&app, &s, None, raw.as_deref()).await
 }
 
-async fn file(
-    app: &App,
-    s: &Session,
-    scope: Option<&partinnov_store::WorkspaceScope>,
-    raw: Option<&str>,
-) -> WebResult<Response> {
-    let t = s.t;
-    let today = chrono::Utc::now().date_naive();
-    let params = Params::from_query(raw);
-    let format: Format = match params.get("format") {
-        None => Format::Svg,
-        Some(f) => f
-            .parse()
-            .map_err(|()| WebError::BadRequest(t.error("unknown_format")))?,
-    };
-    let (_, sel) = carto::selection(&params, &t, today);
-    let sel = sel.map_err(WebError::Invalid)?;
-    let data = match scope {
-        Some(sc) => app.store.carto(sc).await?,
-        None => app.store.carto_visible(&s.caller).await?,
-    };
-    let carto_data = carto::to_carto(&data);
-    let view = carto_data.view(&sel);
-    let (name, stem) = match scope {
-        Some(sc) => (sc.name.clone(), sc.slug.clone()),
-        None => (t.t("carto.network_name").to_owned(), "reseau".to_owned()),
-    };
-    let bytes = carto::export(&view, format, t.lang, &carto::title(&t, &name))
-        .map_err(|e| WebError::Internal(e.into()))?;
-    Ok(attachment(format, &format!("{stem}-{}", sel.as_of), bytes))
-}
-
-/// A download with its type and file name.
-pub(crate) fn attachment(format: Format, stem: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", format.file_name(stem)),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 async fn workspace_download(
     State(app): State<App>,
     s: Session,
@@ -397,7 +350,11 @@ async fn workspace_download(
     RawQuery(raw): RawQuery,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
-    file(&app, &s, Some(&scope), raw.as_deref()).await
+    let params = Params::from_query(raw.as_deref());
+    let reach = carto::Reach::Workspace(&scope);
+    Ok(carto::file(&app.store, reach, &params, &s.t, Format::Svg)
+        .await?
+        .into_response())
 }
 
 async fn network_download(
@@ -405,5 +362,9 @@ async fn network_download(
     s: Session,
     RawQuery(raw): RawQuery,
 ) -> WebResult<Response> {
-    file(&app, &s, None, raw.as_deref()).await
+    let params = Params::from_query(raw.as_deref());
+    let reach = carto::Reach::Visible(&s.caller);
+    Ok(carto::file(&app.store, reach, &params, &s.t, Format::Svg)
+        .await?
+        .into_response())
 }

@@ -5,7 +5,6 @@
 mod account;
 mod auth;
 mod carto;
-pub(crate) use carto::attachment;
 mod contacts;
 mod dashboard;
 pub(crate) mod downloads;
