@@ -478,20 +478,14 @@ pub fn dashboard_sheets(tr: &Tr, d: &Dashboard) -> Vec<Sheet> {
     line(
         "durable_rate",
         d.durable_rate_permille
-            .map(|p| format!("{},{}", p / 10, p % 10))
+            .map(|p| tr.fixed(i64::from(p), 1))
             .into(),
     );
     line("lending_hours", d.lending_hours.into());
     line("immersion_days", d.immersion_days.into());
     if let Some(c) = d.concentration {
-        line(
-            "top1",
-            format!("{},{}", c.top1_permille / 10, c.top1_permille % 10).into(),
-        );
-        line(
-            "top3",
-            format!("{},{}", c.top3_permille / 10, c.top3_permille % 10).into(),
-        );
+        line("top1", tr.fixed(i64::from(c.top1_permille), 1).into());
+        line("top3", tr.fixed(i64::from(c.top3_permille), 1).into());
     }
 
     let count = |list: &[partinnov_store::people::CountBy], code: &str| {
@@ -539,7 +533,7 @@ pub fn dashboard_sheets(tr: &Tr, d: &Dashboard) -> Vec<Sheet> {
                 Cell::Cents(y.receipts_cents),
                 y.costs_cents.map(Cell::Cents).unwrap_or(Cell::Empty),
                 y.check
-                    .map(|c| format!("{},{}", c.ratio_permille / 10, c.ratio_permille % 10))
+                    .map(|c| tr.fixed(i64::from(c.ratio_permille), 1))
                     .into(),
                 y.cap_pct.into(),
             ]);

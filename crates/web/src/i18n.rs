@@ -93,6 +93,24 @@ impl Tr {
         }
     }
 
+    /// A fixed-point number stored as an integer with `decimals` digits after the point
+    /// (cents, per mille, hundredths of a full-time equivalent), written the reader's way:
+    /// `fixed(123_456, 2)` is "1 234,56" in French, "1,234.56" in English.
+    pub fn fixed(&self, n: i64, decimals: u32) -> String {
+        let scale = 10_i64.pow(decimals);
+        let units = self.int(&(n / scale).abs());
+        let sign = if n < 0 { "-" } else { "" };
+        if decimals == 0 {
+            return format!("{sign}{units}");
+        }
+        let point = match self.lang {
+            Lang::Fr => ',',
+            Lang::En => '.',
+        };
+        let width = decimals as usize;
+        format!("{sign}{units}{point}{:0width$}", (n % scale).abs())
+    }
+
     /// Integers with a narrow no-break space as thousands separator in French.
     pub fn int(&self, n: &i64) -> String {
         let digits = n.unsigned_abs().to_string();
@@ -114,6 +132,20 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_point_numbers_are_written_the_readers_way() {
+        let (fr, en) = (Tr::new(Lang::Fr), Tr::new(Lang::En));
+        assert_eq!(fr.fixed(123_456, 2), "1\u{202f}234,56");
+        assert_eq!(en.fixed(123_456, 2), "1,234.56");
+        assert_eq!(fr.fixed(280, 1), "28,0");
+        assert_eq!(
+            fr.fixed(-5, 2),
+            "-0,05",
+            "the sign of less than one unit stays"
+        );
+        assert_eq!(fr.fixed(7, 0), "7");
+    }
 
     #[test]
     fn french_and_english_catalogues_have_the_same_keys() {

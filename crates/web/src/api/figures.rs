@@ -14,12 +14,12 @@ use partinnov_store::{
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{ApiJson, Params};
+use super::{ApiJson, LIFETIME_START, Params, period_from};
 use crate::{
     App,
     auth::{ApiCaller, lang},
     error::{ApiError, ApiResult, FieldError, WebError},
-    forms::{Check, parse_euros},
+    forms::parse_euros,
 };
 
 pub fn router() -> Router<App> {
@@ -49,35 +49,12 @@ pub async fn partnership_dashboard(
         .store
         .partnership_any(&caller, PartnershipId(id))
         .await?;
-    let (from, to) = lifetime(&params, &tr).map_err(WebError::Invalid)?;
+    let (from, to) = period_from(&params, &tr, LIFETIME_START).map_err(WebError::Invalid)?;
     Ok(Json(
         app.store
             .dashboard_of(&scope, from, to, Some(PartnershipId(id)))
             .await?,
     ))
-}
-
-/// A partnership's period: `from`/`to` when given, else from 1990 to the end of the year.
-pub fn lifetime(
-    params: &Params,
-    tr: &crate::i18n::Tr,
-) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Vec<FieldError>> {
-    let mut c = Check::new(tr);
-    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
-    let from = c
-        .date("from", params.get("from"))
-        .or(chrono::NaiveDate::from_ymd_opt(1990, 1, 1));
-    let to = c
-        .date("to", params.get("to"))
-        .or(chrono::NaiveDate::from_ymd_opt(year, 12, 31));
-    match (from, to) {
-        (Some(f), Some(t)) if t < f => {
-            c.fail("to", "end_before_start");
-            Err(c.errors)
-        }
-        (Some(f), Some(t)) if c.errors.is_empty() => Ok((f, t)),
-        _ => Err(c.errors),
-    }
 }
 
 /// The costs of commercial activities and authorised rates entered, by year.

@@ -33,7 +33,7 @@ use crate::{
 
 pub use json::*;
 pub use organisations::organisations_query;
-pub use partnerships::{partnerships_query, period};
+pub use partnerships::{LIFETIME_START, partnerships_query, period, period_from};
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -111,6 +111,7 @@ impl<T: DeserializeOwned> FromRequest<App> for ApiJson<T> {
 }
 
 /// Query parameters as a map, parsed field by field so an unknown code is a 422 naming it.
+#[derive(Default)]
 pub struct Params(pub HashMap<String, String>);
 
 impl FromRequestParts<App> for Params {

@@ -418,11 +418,22 @@ pub fn period(
     params: &Params,
     tr: &Tr,
 ) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Vec<crate::error::FieldError>> {
+    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    period_from(params, tr, chrono::NaiveDate::from_ymd_opt(year, 1, 1))
+}
+
+/// The first day a partnership's whole life can start: figures "since the beginning".
+pub const LIFETIME_START: Option<chrono::NaiveDate> = chrono::NaiveDate::from_ymd_opt(1990, 1, 1);
+
+/// `from`/`to` of `params`, else `default_from` to the end of the current year.
+pub fn period_from(
+    params: &Params,
+    tr: &Tr,
+    default_from: Option<chrono::NaiveDate>,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Vec<crate::error::FieldError>> {
     let mut c = Check::new(tr);
     let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
-    let from = c
-        .date("from", params.get("from"))
-        .or(chrono::NaiveDate::from_ymd_opt(year, 1, 1));
+    let from = c.date("from", params.get("from")).or(default_from);
     let to = c
         .date("to", params.get("to"))
         .or(chrono::NaiveDate::from_ymd_opt(year, 12, 31));

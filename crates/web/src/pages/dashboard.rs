@@ -129,9 +129,10 @@ pub struct CostsForm {
 }
 
 pub(crate) fn percent(t: &Tr, permille: u32) -> String {
+    let value = t.fixed(i64::from(permille), 1);
     match t.lang {
-        partinnov_domain::lang::Lang::Fr => format!("{},{}\u{202f}%", permille / 10, permille % 10),
-        partinnov_domain::lang::Lang::En => format!("{}.{}%", permille / 10, permille % 10),
+        partinnov_domain::lang::Lang::Fr => format!("{value}\u{202f}%"),
+        partinnov_domain::lang::Lang::En => format!("{value}%"),
     }
 }
 
@@ -286,13 +287,7 @@ async fn dashboard_page(
     let refused = !cost_errors.is_empty();
     errors.extend(cost_errors);
     let page = DashboardPage {
-        fte: d
-            .fte_hundredths
-            .map(|h| match t.lang {
-                partinnov_domain::lang::Lang::Fr => format!("{},{:02}", h / 100, h % 100),
-                partinnov_domain::lang::Lang::En => format!("{}.{:02}", h / 100, h % 100),
-            })
-            .unwrap_or_default(),
+        fte: d.fte_hundredths.map(|h| t.fixed(h, 2)).unwrap_or_default(),
         aci: d.aci,
         commercial,
         is_owner: scope.role == partinnov_store::Role::Owner && !scope.read_only,

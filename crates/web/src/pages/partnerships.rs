@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use partinnov_domain::{
     kind::StructureKind,
     text::fold,
@@ -391,16 +391,10 @@ async fn show_page(
     let history = app.store.partnership_history(scope, id).await?;
     let today = Utc::now().date_naive();
     let produced = {
-        let year = chrono::Datelike::year(&today);
-        let d = app
-            .store
-            .dashboard_of(
-                scope,
-                NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default(),
-                NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today),
-                Some(id),
-            )
-            .await?;
+        let (from, to) =
+            crate::api::period_from(&Params::default(), &t, crate::api::LIFETIME_START)
+                .map_err(WebError::Invalid)?;
+        let d = app.store.dashboard_of(scope, from, to, Some(id)).await?;
         let flows: i64 = d.flows.iter().map(|f| f.cents).sum();
         vec![
             (t.t("dashboard.people").to_owned(), t.int(&d.people)),
@@ -631,11 +625,10 @@ fn blank_flow() -> FlowInput {
 
 /// Cents as euros in the page's typography: "12 345,60 €".
 pub fn euros(t: &Tr, cents: i64) -> String {
-    let units = t.int(&(cents / 100));
-    match (cents % 100, t.lang) {
-        (0, _) => format!("{units} €"),
-        (c, partinnov_domain::lang::Lang::Fr) => format!("{units},{:02} €", c.abs()),
-        (c, partinnov_domain::lang::Lang::En) => format!("{units}.{:02} €", c.abs()),
+    if cents % 100 == 0 {
+        format!("{} €", t.fixed(cents / 100, 0))
+    } else {
+        format!("{} €", t.fixed(cents, 2))
     }
 }
 
