@@ -81,22 +81,26 @@ pub struct Downloads {
 impl Downloads {
     /// `path` with the page's query string, minus paging and any previous format.
     pub fn new(path: &str, raw: Option<&str>, registry: bool) -> Self {
-        let kept: Vec<&str> = raw
-            .unwrap_or("")
-            .split('&')
-            .filter(|kv| {
-                !kv.is_empty()
-                    && !kv.starts_with("page=")
-                    && !kv.starts_with("per_page=")
-                    && !kv.starts_with("format=")
-            })
-            .collect();
-        let mut base = format!("{path}?{}", kept.join("&"));
-        if !kept.is_empty() {
-            base.push('&');
+        let kept = query_prefix(raw, &["page", "per_page", "format"]);
+        Downloads {
+            base: format!("{path}?{kept}"),
+            registry,
         }
-        Downloads { base, registry }
     }
+}
+
+/// The page's query string without the parameters named in `drop`, ending with `&` when
+/// anything is left, so that one more `name=value` can follow.
+pub fn query_prefix(raw: Option<&str>, drop: &[&str]) -> String {
+    let mut out = String::new();
+    for pair in raw.unwrap_or("").split('&') {
+        let name = pair.split('=').next().unwrap_or("");
+        if !pair.is_empty() && !drop.contains(&name) {
+            out.push_str(pair);
+            out.push('&');
+        }
+    }
+    out
 }
 
 #[cfg(test)]

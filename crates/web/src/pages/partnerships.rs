@@ -113,18 +113,10 @@ impl ListPage {
 }
 
 fn page_link(raw: &Option<String>, page: u32) -> String {
-    let kept: Vec<String> = raw
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
-        .map(str::to_owned)
-        .collect();
-    let mut q = kept.join("&");
-    if !q.is_empty() {
-        q.push('&');
-    }
-    format!("?{q}page={page}")
+    format!(
+        "?{}page={page}",
+        super::downloads::query_prefix(raw.as_deref(), &["page"])
+    )
 }
 
 pub fn row(t: &Tr, slug: &str, p: &Partnership) -> Row {
