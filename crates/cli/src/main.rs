@@ -808,7 +808,6 @@ async fn sirene_import(file: &std::path::Path, db: &Db, departement: Option<&str
                         .commune_code
                         .and_then(partinnov_interop::geo::commune)
                         .map(partinnov_web::importing::territory),
-                    siret: e.siret,
                     head_office: e.head_office,
                     address: e.address,
                     postcode: e.postcode,

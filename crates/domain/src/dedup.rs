@@ -124,15 +124,14 @@ fn compare_keyed(a: &OrgFacts, ka: &Keys, b: &OrgFacts, kb: &Keys) -> Option<Can
     if ka == kb {
         // The same name in two communes is most often two establishments of one
         // organisation, each with its SIRET, which must stay apart: not proposed.
-        return same_place.then(|| Candidate {
-            a: a.id.min(b.id),
-            b: a.id.max(b.id),
-            score: 95,
-            confidence: Confidence::Certain,
-            reason:
-                "même nom (forme juridique, accents et ordre des mots mis à part) et même commune"
-                    .to_owned(),
-        });
+        if !same_place {
+            return None;
+        }
+        return candidate(
+            95,
+            Confidence::Certain,
+            "même nom (forme juridique, accents et ordre des mots mis à part) et même commune",
+        );
     }
     // A typo: at most two letters apart (one swap, one slip) in a name long enough for
     // that to be a slip rather than another word ("Envie Anjou" / "Envie Autonomie" are

@@ -16,7 +16,6 @@ use crate::{
 /// What the official source says about one establishment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfficialFacts {
-    pub siret: String,
     pub head_office: bool,
     pub address: Option<String>,
     pub postcode: Option<String>,
