@@ -169,27 +169,19 @@ async fn export(
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
     let export = app.store.export_contact(&scope, ContactId(id)).await?;
-    let body = serde_json::to_string_pretty(&export)
+    let bytes = serde_json::to_vec_pretty(&export)
         .map_err(|e| crate::error::WebError::Internal(Box::new(e)))?;
     tracing::info!(
         user = s.caller.user_id.0,
         contact = id,
         "contact data exported"
     );
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/json; charset=utf-8".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"contact-{id}.json\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(crate::exports::File {
+        bytes,
+        content_type: "application/json; charset=utf-8",
+        name: format!("contact-{id}.json"),
+    }
+    .into_response())
 }
 
 async fn anonymise(
