@@ -55,21 +55,10 @@ impl ImportTarget {
 impl Store {
     /// The target for `partinnov import`: the workspace by its slug, no user recorded.
     pub async fn operator_import_target(&self, slug: &str) -> Result<ImportTarget> {
-        #[derive(FromQueryResult)]
-        struct Ws {
-            id: i64,
-            dormant_months: i32,
-        }
-        let ws: Ws = db::one(
-            &self.db,
-            "SELECT id, dormant_months FROM workspaces WHERE slug = $1",
-            vec![slug.into()],
-        )
-        .await?
-        .ok_or(StoreError::not_found("workspace"))?;
+        let scope = self.operator_read_scope(slug).await?;
         Ok(ImportTarget {
-            workspace_id: WorkspaceId(ws.id),
-            dormant_months: ws.dormant_months,
+            workspace_id: scope.workspace_id,
+            dormant_months: scope.dormant_months,
             user: None,
         })
     }
