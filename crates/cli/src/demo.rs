@@ -639,5 +639,17 @@ async fn outcomes_and_flows(store: &Store) -> Result<()> {
                 .await?;
         }
     }
+    // An ACI enters the costs of its commercial activities (fictitious): 103,000 € of
+    // recorded sales for 380,000 € of costs is 27 %, near the 30 % ceiling (001:203).
+    store
+        .set_commercial_costs(
+            &scope,
+            &partinnov_store::flows::CommercialCosts {
+                year,
+                costs_cents: 380_000 * 100,
+                cap_pct: 30,
+            },
+        )
+        .await?;
     Ok(())
 }

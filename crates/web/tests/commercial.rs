@@ -181,6 +181,10 @@ partinnov_store::dual_test!(
             "message next to the field"
         );
         assert!(html.contains("value=\"12,345\""), "what was typed is kept");
+        assert!(
+            html.contains("value=\"2025-01-01\""),
+            "the page stays on the year being entered"
+        );
         let rate = app
             .put(
                 &me.token,

@@ -199,7 +199,11 @@ async fn save_costs(
             Err(e) => return Err(e.into()),
         }
     }
-    dashboard_page(&app, &s, &slug, None, typed, errors).await
+    // Shown again on the year that was being entered, when it is one.
+    let period = year
+        .filter(|y| (1990..=2100).contains(y))
+        .map(|y| format!("from={y}-01-01&to={y}-12-31"));
+    dashboard_page(&app, &s, &slug, period.as_deref(), typed, errors).await
 }
 
 async fn dashboard_page(
