@@ -6,6 +6,7 @@
 //! Everything is deterministic: the same data gives byte-identical output (ordered maps only,
 //! no randomness), which the tests check.
 
+pub mod document;
 pub mod exchange;
 pub mod graph;
 pub mod map;

@@ -1,0 +1,141 @@
+//! Documents people print or edit: one model, three writers (PDF, DOCX, ODT).
+//!
+//! A builder (the capitalisation sheet of a partnership, a workspace's strategy synthesis,
+//! an evaluation report, a cartography) turns data into a [`Document`]; the writer for the
+//! chosen [`DocFormat`] turns the document into bytes. Builders never think about pages or
+//! XML, writers never think about partnerships, so the three formats always say the same
+//! thing and a writer can be swapped without touching what a document contains.
+//!
+//! Missing data is explicit: a builder writes [`Inline::Missing`] where a field is empty and
+//! every writer shows the document's `missing_label` ("à compléter") there, set apart, so a
+//! reader sees what is left to fill in rather than a gap in the layout.
+
+use chrono::NaiveDate;
+
+/// What a document is made of, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub title: String,
+    pub subtitle: Option<String>,
+    /// BCP 47 tag of the text (`fr` or `en`): French typography applies under `fr`.
+    pub lang: String,
+    /// Date shown on the cover line and in the footer ("Édité le 23/11/2026").
+    pub issued_on: NaiveDate,
+    /// Footer words around the date and page numbers, from the catalogue.
+    pub labels: Labels,
+    pub blocks: Vec<Block>,
+}
+
+/// Words the writers themselves print, so that no writer holds a French sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labels {
+    /// Shown for [`Inline::Missing`]: "à compléter".
+    pub missing: String,
+    /// Footer: "Édité le {date}" (the writer formats the date the document's way).
+    pub issued: String,
+    /// Footer: "Page {page} sur {pages}".
+    pub page: String,
+    /// Printed under a picture before its caption: "Figure".
+    pub figure: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// Level 1 to 3.
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph(Vec<Inline>),
+    Bullets(Vec<Vec<Inline>>),
+    /// Label and value pairs: an identity card, a summary of key figures.
+    Facts(Vec<Fact>),
+    Table(Table),
+    Picture(Picture),
+    PageBreak,
+}
+
+/// A run of text with one emphasis.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Strong(String),
+    Emphasis(String),
+    /// A field left empty: printed as the document's `missing` label.
+    Missing,
+}
+
+impl Inline {
+    pub fn text(s: impl Into<String>) -> Self {
+        Self::Text(s.into())
+    }
+
+    /// The text, or [`Inline::Missing`] when it is blank.
+    pub fn or_missing(s: &str) -> Self {
+        if s.trim().is_empty() {
+            Self::Missing
+        } else {
+            Self::Text(s.to_owned())
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub label: String,
+    pub value: Vec<Inline>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Vec<Inline>>>,
+    /// Per column: figures, aligned right.
+    pub numeric: Vec<bool>,
+    /// Per column: share of the width, summing to 1 (equal shares when empty).
+    pub widths: Vec<f32>,
+    pub caption: Option<String>,
+}
+
+/// An SVG picture from this crate, with the words that stand for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    pub svg: String,
+    pub caption: String,
+    /// Text alternative (also the description in DOCX and ODT).
+    pub alt: String,
+}
+
+/// The formats a document is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocFormat {
+    Pdf,
+    Docx,
+    Odt,
+}
+
+impl DocFormat {
+    pub const ALL: [Self; 3] = [Self::Pdf, Self::Docx, Self::Odt];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Docx => "docx",
+            Self::Odt => "odt",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Self::Odt => "application/vnd.oasis.opendocument.text",
+        }
+    }
+}
