@@ -6,6 +6,7 @@ mod demo;
 mod export;
 mod export_graph;
 mod generate;
+mod render;
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
@@ -126,6 +127,12 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: export::ExportCommand,
+    },
+    /// Écrit un document en PDF, DOCX ou ODT : fiche de capitalisation d'un partenariat,
+    /// toutes les fiches d'un espace (ZIP), cartographie d'un espace.
+    Render {
+        #[command(subcommand)]
+        command: render::RenderCommand,
     },
     /// Importe des organisations, partenariats ou contacts depuis un fichier CSV, XLSX ou ODS.
     /// Si des lignes sont refusées, rien n'est écrit (code de sortie 1), sauf avec
@@ -340,6 +347,7 @@ async fn serve(store: Store, bind: SocketAddr, secure_cookies: bool) -> Result<(
         partinnov_web::App {
             store,
             secure_cookies,
+            jobs: Default::default(),
         },
         listener,
     )
@@ -376,6 +384,7 @@ async fn run(command: Command) -> Result<()> {
                 partinnov_web::App {
                     store,
                     secure_cookies: false,
+                    jobs: Default::default(),
                 },
                 listener,
             )
@@ -508,6 +517,7 @@ async fn run(command: Command) -> Result<()> {
             }
         }
         Command::Export { command } => export::run(command).await,
+        Command::Render { command } => render::run(command).await,
         Command::Sirene {
             command:
                 SireneCommand::Import {

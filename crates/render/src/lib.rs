@@ -16,6 +16,7 @@ pub mod png;
 mod shapes;
 pub mod style;
 pub mod texts;
+pub mod timeline;
 pub mod xml;
 
 pub use graph::{GraphOptions, graph_svg};

@@ -241,6 +241,18 @@ const TABLES: &[(&str, Columns)] = &[
             ("updated_at", Ts),
         ],
     ),
+    (
+        "capitalisation_notes",
+        &[
+            ("partnership_id", I),
+            ("workspace_id", I),
+            ("success_factors", Text),
+            ("difficulties", Text),
+            ("outlook", Text),
+            ("updated_at", Ts),
+            ("version", I),
+        ],
+    ),
 ];
 
 /// What a backup or restore did, for the command line to report.

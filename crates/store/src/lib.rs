@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod capitalisation;
 pub mod carto;
 mod db;
 pub mod dedup;

@@ -42,6 +42,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "ACI commercial costs",
         sql: M0007,
     },
+    Migration {
+        version: 10,
+        name: "capitalisation notes",
+        sql: M0010,
+    },
 ];
 
 impl Store {
@@ -419,6 +424,23 @@ CREATE TABLE commercial_costs (
     updated_at {ts} NOT NULL,
     PRIMARY KEY (workspace_id, year)
 )
+"#;
+
+/// Version 10: what the team learnt from a partnership, for its capitalisation sheet
+/// (fiche de capitalisation, 000:99; 001:419-421): the key success factors, the
+/// difficulties met and the outlook, in the team's words. One row per partnership, created
+/// on first save; versions 8 and 9 belong to the strategy and the evaluation.
+const M0010: &str = r#"
+CREATE TABLE capitalisation_notes (
+    partnership_id BIGINT PRIMARY KEY REFERENCES partnerships(id) ON DELETE CASCADE,
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    success_factors TEXT NOT NULL DEFAULT '',
+    difficulties TEXT NOT NULL DEFAULT '',
+    outlook TEXT NOT NULL DEFAULT '',
+    updated_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX capitalisation_notes_ws ON capitalisation_notes (workspace_id)
 "#;
 
 /// Version 5: files uploaded for an import, kept between the preview, the check and the

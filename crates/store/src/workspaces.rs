@@ -158,6 +158,27 @@ impl Store {
         })
     }
 
+    /// The command line's read scope in the workspace that holds partnership `id`
+    /// (`partinnov render sheet --partnership ID`).
+    pub async fn operator_partnership_scope(
+        &self,
+        id: crate::PartnershipId,
+    ) -> Result<WorkspaceScope> {
+        #[derive(FromQueryResult)]
+        struct S {
+            slug: String,
+        }
+        let s: S = db::one(
+            &self.db,
+            "SELECT w.slug FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id \
+             WHERE p.id = $1 AND p.deleted_at IS NULL",
+            vec![id.0.into()],
+        )
+        .await?
+        .ok_or(StoreError::not_found("partnership"))?;
+        self.operator_read_scope(&s.slug).await
+    }
+
     /// Enters a workspace: succeeds only if the caller holds a role in it. A workspace the
     /// caller has no role in is "not found", exactly like one that does not exist.
     pub async fn scope(&self, caller: &Caller, slug: &str) -> Result<WorkspaceScope> {

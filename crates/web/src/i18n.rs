@@ -184,6 +184,9 @@ mod tests {
             include_str!("../templates/downloads.html"),
             include_str!("../templates/duplicates.html"),
             include_str!("../templates/import.html"),
+            include_str!("../templates/sheet.html"),
+            include_str!("../templates/documents.html"),
+            include_str!("../templates/job.html"),
             include_str!("../templates/carto.html"),
         ];
         let mut missing = vec![];

@@ -9,12 +9,14 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod carto;
+pub mod documents;
 pub mod duplicates;
 pub mod error;
 pub mod exports;
 mod forms;
 pub mod i18n;
 pub mod importing;
+pub mod jobs;
 pub mod pages;
 
 use std::net::SocketAddr;
@@ -29,6 +31,8 @@ pub struct App {
     pub store: Store,
     /// Adds `Secure` to the session cookie; on when served behind HTTPS.
     pub secure_cookies: bool,
+    /// Background work (all the sheets of a workspace as a ZIP) and its progress.
+    pub jobs: jobs::Jobs,
 }
 
 pub fn router(app: App) -> Router {

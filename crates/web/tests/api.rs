@@ -823,6 +823,16 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/organisations/duplicates"),
     ("post", "/api/v1/organisations/{id}/merge"),
     ("get", "/api/v1/workspaces/{slug}/graph"),
+    ("get", "/api/v1/partnerships/{id}/sheet"),
+    ("get", "/api/v1/partnerships/{id}/capitalisation"),
+    ("put", "/api/v1/partnerships/{id}/capitalisation"),
+    ("get", "/api/v1/workspaces/{slug}/documents/cartography"),
+    ("post", "/api/v1/workspaces/{slug}/documents/sheets"),
+    ("get", "/api/v1/workspaces/{slug}/documents/sheets/{job}"),
+    (
+        "get",
+        "/api/v1/workspaces/{slug}/documents/sheets/{job}/zip",
+    ),
 ];
 
 dual_test!(
@@ -895,20 +905,33 @@ dual_test!(
         // Deletions go last so the other calls still find their objects.
         let mut ordered: Vec<&(&str, &str)> = ROUTES.iter().collect();
         ordered.sort_by_key(|(m, _)| *m == "delete");
+        // A background job of Alice's, for the routes that follow one.
+        let job = app
+            .post(
+                &alice.token,
+                "/api/v1/workspaces/alpha/documents/sheets",
+                &json!({}),
+            )
+            .await;
+        assert_eq!(job.status, StatusCode::ACCEPTED, "{}", job.text);
+        let job = job.json["id"].as_str().expect("job id").to_owned();
         for (method, path) in ordered {
-            let url = path.replace("{slug}", "alpha").replace(
-                "{id}",
-                &if path.contains("contacts") {
-                    cid
-                } else if path.starts_with("/api/v1/interactions/") {
-                    iid
-                } else if path.contains("organisations") {
-                    org.0
-                } else {
-                    pid.0
-                }
-                .to_string(),
-            );
+            let url = path
+                .replace("{slug}", "alpha")
+                .replace("{job}", &job)
+                .replace(
+                    "{id}",
+                    &if path.contains("contacts") {
+                        cid
+                    } else if path.starts_with("/api/v1/interactions/") {
+                        iid
+                    } else if path.contains("organisations") {
+                        org.0
+                    } else {
+                        pid.0
+                    }
+                    .to_string(),
+                );
             let method =
                 reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let mut req = app

@@ -139,3 +139,22 @@ impl DocFormat {
         }
     }
 }
+
+/// Placeholder until the writers land (branch `docs`): refuses every document.
+pub fn write(_doc: &Document, format: DocFormat) -> Result<Vec<u8>, DocumentError> {
+    Err(DocumentError(format!(
+        "{} writer not built yet",
+        format.as_str()
+    )))
+}
+
+#[derive(Debug)]
+pub struct DocumentError(pub String);
+
+impl std::fmt::Display for DocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DocumentError {}

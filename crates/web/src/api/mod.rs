@@ -2,6 +2,7 @@
 //! `If-Match` or `version` for updates (412 / 409 when stale), problem+json errors naming
 //! the field. The OpenAPI document is generated from these handlers' annotations.
 
+mod documents;
 mod exports;
 mod figures;
 mod graph;
@@ -43,6 +44,7 @@ pub fn router() -> Router<App> {
         .merge(partnerships::router())
         .merge(exports::router())
         .merge(figures::router())
+        .merge(documents::router())
         .merge(crate::duplicates::api_router())
         .merge(imports::router())
         .merge(graph::router())
@@ -64,8 +66,10 @@ pub fn router() -> Router<App> {
         crate::duplicates::api_list, crate::duplicates::api_merge,
         imports::import,
         graph::graph,
+        documents::sheet, documents::get_notes, documents::put_notes, documents::cartography,
+        documents::start_sheets, documents::job, documents::job_zip,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
+    components(schemas(documents::JobStatus, documents::NotesInput, crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -6,7 +6,8 @@ mod account;
 mod auth;
 mod carto;
 mod contacts;
-mod dashboard;
+pub(crate) mod dashboard;
+pub(crate) mod documents;
 pub(crate) mod downloads;
 pub mod history;
 mod home;
@@ -44,6 +45,7 @@ pub fn router() -> Router<App> {
         .merge(account::router())
         .merge(dashboard::router())
         .merge(downloads::router())
+        .merge(documents::router())
         .merge(imports::router())
         .merge(carto::router())
 }

@@ -296,7 +296,7 @@ pub struct OutcomeLine {
     pub reason: String,
 }
 
-fn outcome_line(t: &Tr, o: &partinnov_store::outcomes::Outcome) -> OutcomeLine {
+pub(crate) fn outcome_line(t: &Tr, o: &partinnov_store::outcomes::Outcome) -> OutcomeLine {
     let d = &o.data;
     let mut detail = vec![];
     if let Some(days) = d.days {

@@ -38,6 +38,7 @@ pub async fn spawn(store: &Store) -> TestApp {
     let app = router(App {
         store: store.clone(),
         secure_cookies: false,
+        jobs: Default::default(),
     });
     tokio::spawn(async move {
         axum::serve(listener, app).await.expect("serve");
@@ -435,4 +436,40 @@ impl Browser {
             .retain(|c| c.split('=').next().unwrap_or("") != name);
         self.cookies.push(cookie);
     }
+}
+
+/// A binary download: status, `Content-Type` and the body's bytes. With a token it goes
+/// through the API; with a browser, through the session cookie.
+pub async fn download(app: &TestApp, auth: Auth<'_>, path: &str) -> (StatusCode, String, Vec<u8>) {
+    let req = app.client.get(app.url(path));
+    let req = match auth {
+        Auth::Token(t) => req.bearer_auth(t),
+        Auth::Browser(b) => req.header("cookie", b.cookie_header()),
+    };
+    let r = req.send().await.expect("request");
+    let status = r.status();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    (status, kind, r.bytes().await.expect("body").to_vec())
+}
+
+pub enum Auth<'a> {
+    Token(&'a str),
+    Browser(&'a Browser),
+}
+
+/// One entry of a ZIP (DOCX, ODT, XLSX or a bundle), as text.
+pub fn zip_text(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut out = String::new();
+    zip.by_name(name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .read_to_string(&mut out)
+        .expect("utf-8");
+    out
 }
