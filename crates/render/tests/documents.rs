@@ -213,7 +213,7 @@ fn docx_is_a_well_formed_package_with_headings_picture_and_footer_fields() {
     assert!(all.contains(SECOND));
     assert!(all.contains(AMOUNT));
     assert!(
-        all.contains("Objectif\u{202f}: à compléter"),
+        all.contains("Objectif\u{202f}: à\u{a0}compléter"),
         "French typography and the missing label"
     );
     for style in [
@@ -279,7 +279,7 @@ fn odt_is_a_well_formed_package_with_outline_levels_and_the_svg_picture() {
     assert!(all.contains(PARTNER_TYPOGRAPHIC));
     assert!(all.contains(SECOND));
     assert!(all.contains(AMOUNT));
-    assert!(all.contains("Objectif\u{202f}: à compléter"));
+    assert!(all.contains("Objectif\u{202f}: à\u{a0}compléter"));
     for level in 1..=3 {
         assert!(content.contains(&format!(
             r#"text:style-name="Heading_20_{level}" text:outline-level="{level}""#

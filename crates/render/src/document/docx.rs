@@ -154,7 +154,11 @@ fn runs(inlines: &[Inline], missing: &str) -> String {
             Inline::Text(t) => run(t, ""),
             Inline::Strong(t) => run(t, "<w:b/>"),
             Inline::Emphasis(t) => run(t, "<w:i/>"),
-            Inline::Missing => run(missing, r#"<w:rStyle w:val="Missing"/>"#),
+            // No-break spaces: the label reads as one mark, never split over two lines.
+            Inline::Missing => run(
+                &missing.replace(' ', "\u{a0}"),
+                r#"<w:rStyle w:val="Missing"/>"#,
+            ),
         })
         .collect()
 }

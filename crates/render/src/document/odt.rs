@@ -138,7 +138,8 @@ fn runs(inlines: &[Inline], missing: &str) -> String {
             Inline::Text(t) => text(t),
             Inline::Strong(t) => span("Strong_20_Emphasis", t),
             Inline::Emphasis(t) => span("Emphasis", t),
-            Inline::Missing => span("Missing", missing),
+            // No-break spaces: the label reads as one mark, never split over two lines.
+            Inline::Missing => span("Missing", &missing.replace(' ', "\u{a0}")),
         })
         .collect()
 }
