@@ -33,13 +33,18 @@ fn fontdb() -> Arc<resvg::usvg::fontdb::Database> {
 /// Largest side of a PNG, in pixels; bigger pictures are scaled down to it.
 pub const MAX_SIDE: f32 = 6000.0;
 
-/// Renders `svg` at `scale` (2.0 for a sharp picture on screens and prints).
-pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
-    let opt = resvg::usvg::Options {
+/// How our SVG is read, for the PNG and for the PDF: text in the embedded DejaVu Sans only.
+pub(crate) fn usvg_options() -> resvg::usvg::Options<'static> {
+    resvg::usvg::Options {
         fontdb: fontdb(),
         font_family: "DejaVu Sans".to_owned(),
         ..Default::default()
-    };
+    }
+}
+
+/// Renders `svg` at `scale` (2.0 for a sharp picture on screens and prints).
+pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
+    let opt = usvg_options();
     let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| PngError(e.to_string()))?;
     let size = tree.size();
     let scale = scale.min(MAX_SIDE / size.width().max(size.height()).max(1.0));

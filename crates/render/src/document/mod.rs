@@ -12,6 +12,43 @@
 
 use chrono::NaiveDate;
 
+mod docx;
+mod fonts;
+mod layout;
+mod lines;
+mod odt;
+mod package;
+mod pdf;
+pub mod typography;
+
+/// Why a document could not be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    /// A picture's SVG cannot be read or drawn; `caption` says which picture.
+    #[error("picture \"{caption}\" cannot be rendered: {reason}")]
+    Picture { caption: String, reason: String },
+    /// The PDF library refused the document.
+    #[error("PDF: {0}")]
+    Pdf(String),
+    /// The DOCX or ODT package (a ZIP) could not be assembled.
+    #[error("{format}: {reason}")]
+    Package {
+        format: &'static str,
+        reason: String,
+    },
+}
+
+/// Writes `doc` in `format`: PDF, or DOCX / ODT to edit. Under a French `lang` the text is set
+/// in French typography first (see [`typography`]), the same way in all three formats.
+pub fn write(doc: &Document, format: DocFormat) -> Result<Vec<u8>, DocumentError> {
+    let doc = typography::prepare(doc);
+    match format {
+        DocFormat::Pdf => pdf::write(&doc),
+        DocFormat::Docx => docx::write(&doc),
+        DocFormat::Odt => odt::write(&doc),
+    }
+}
+
 /// What a document is made of, in reading order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
@@ -139,22 +176,3 @@ impl DocFormat {
         }
     }
 }
-
-/// Placeholder until the writers land (branch `docs`): refuses every document.
-pub fn write(_doc: &Document, format: DocFormat) -> Result<Vec<u8>, DocumentError> {
-    Err(DocumentError(format!(
-        "{} writer not built yet",
-        format.as_str()
-    )))
-}
-
-#[derive(Debug)]
-pub struct DocumentError(pub String);
-
-impl std::fmt::Display for DocumentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for DocumentError {}
