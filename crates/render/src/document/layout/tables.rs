@@ -120,12 +120,8 @@ impl Pager<'_> {
 
     pub(super) fn table(&mut self, t: &Table) {
         let missing = self.doc.labels.missing.clone();
-        let cols = t
-            .headers
-            .len()
-            .max(t.rows.iter().map(Vec::len).max().unwrap_or(0))
-            .max(1);
-        let widths = column_widths(&t.widths, cols);
+        let cols = t.columns();
+        let widths: Vec<f32> = t.shares().iter().map(|s| WIDTH * s).collect();
         let mut xs = Vec::with_capacity(cols);
         let mut x = LEFT;
         for w in &widths {
@@ -226,15 +222,4 @@ fn row_height(cells: &[Cell]) -> f32 {
         .map(|c| c.lines.len().max(1) as f32 * c.lh)
         .fold(0.0, f32::max)
         + 2.0 * CELL_PAD_Y
-}
-
-/// Column widths in points: the table's shares when there is one per column and they are
-/// positive, equal shares otherwise.
-fn column_widths(shares: &[f32], cols: usize) -> Vec<f32> {
-    let valid = shares.len() == cols && shares.iter().all(|s| s.is_finite() && *s > 0.0);
-    if !valid {
-        return vec![WIDTH / cols as f32; cols];
-    }
-    let total: f32 = shares.iter().sum();
-    shares.iter().map(|s| WIDTH * s / total).collect()
 }
