@@ -26,6 +26,15 @@ fn pdf_pages(doc: &Document) -> Vec<String> {
         .collect()
 }
 
+#[test]
+fn pdf_says_its_language_and_lists_its_headings() {
+    let bytes = write(&sheet(50, 5, false), DocFormat::Pdf).expect("PDF");
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"/Lang(fr)"));
+    assert!(has(b"/Outlines"));
+    assert!(has(b"/Title(Historique)"), "level-2 heading in the outline");
+}
+
 fn normalise(s: &str) -> String {
     s.replace(['\u{a0}', '\u{202f}'], " ")
         .split_whitespace()

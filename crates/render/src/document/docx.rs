@@ -237,22 +237,10 @@ fn cell(width: u32, right: bool, content: &str) -> String {
 }
 
 fn table(t: &Table, missing: &str) -> String {
-    let cols = t
-        .headers
-        .len()
-        .max(t.rows.iter().map(Vec::len).max().unwrap_or(0))
-        .max(1);
-    let valid = t.widths.len() == cols && t.widths.iter().all(|w| w.is_finite() && *w > 0.0);
-    let total: f32 = if valid {
-        t.widths.iter().sum()
-    } else {
-        cols as f32
-    };
-    let widths: Vec<u32> = (0..cols)
-        .map(|i| {
-            let share = if valid { t.widths[i] } else { 1.0 };
-            (TEXT_W as f32 * share / total).round() as u32
-        })
+    let widths: Vec<u32> = t
+        .shares()
+        .iter()
+        .map(|share| (TEXT_W as f32 * share).round() as u32)
         .collect();
     let numeric = |i: usize| t.numeric.get(i).copied().unwrap_or(false);
     let mut s = String::new();

@@ -10,8 +10,10 @@
 
 use super::fonts::Face;
 use super::lines::{Colour, Line, Span, Style, break_lines};
-use super::{Block, Document, Inline, Table, typography};
+use super::{Block, Document, Inline, typography};
 use crate::style;
+
+mod tables;
 
 pub(crate) const PAGE_WIDTH: f32 = 595.28;
 pub(crate) const PAGE_HEIGHT: f32 = 841.89;
@@ -153,15 +155,6 @@ enum Align {
     Left,
     Right,
     Centre,
-}
-
-/// A cell (or a fact's label or value): its lines and where they go across.
-struct Cell {
-    lines: Vec<Line>,
-    x: f32,
-    w: f32,
-    align: Align,
-    lh: f32,
 }
 
 struct Pager<'a> {
@@ -346,204 +339,6 @@ impl<'a> Pager<'a> {
         self.y += PARAGRAPH_GAP - 2.0;
     }
 
-    /// Rows of cells, each row kept whole on a page when it fits one, with `header` drawn at
-    /// the top of the table and again on every page the table continues on.
-    fn rows(&mut self, header: Option<&[Cell]>, rows: Vec<Vec<Cell>>, rule: Colour) {
-        let header_h = header.map_or(0.0, row_height);
-        if let Some(h) = header {
-            let first = rows
-                .first()
-                .map_or(0.0, |r| row_height(r).min(BOTTOM - TOP - header_h));
-            self.ensure(header_h + first);
-            self.header(h);
-        }
-        for mut row in rows {
-            let mut fresh_page = self.y <= TOP + header_h + 0.01;
-            loop {
-                let h = row_height(&row);
-                if self.y + h <= BOTTOM + 0.01 {
-                    self.cells(&row, h, rule);
-                    self.y += h;
-                    break;
-                }
-                if !fresh_page {
-                    self.new_page();
-                    if let Some(hd) = header {
-                        self.header(hd);
-                    }
-                    fresh_page = true;
-                    continue;
-                }
-                // Taller than a page: what fits here, the rest on the next page.
-                let room = BOTTOM - self.y - 2.0 * CELL_PAD_Y;
-                let rest: Vec<Cell> = row
-                    .iter_mut()
-                    .map(|c| {
-                        let keep = ((room / c.lh).floor() as usize).max(1).min(c.lines.len());
-                        let tail = c.lines.split_off(keep);
-                        Cell {
-                            lines: tail,
-                            x: c.x,
-                            w: c.w,
-                            align: c.align,
-                            lh: c.lh,
-                        }
-                    })
-                    .collect();
-                let h = row_height(&row);
-                self.cells(&row, h, rule);
-                self.y += h;
-                row = rest;
-                self.new_page();
-                if let Some(hd) = header {
-                    self.header(hd);
-                }
-            }
-        }
-    }
-
-    fn header(&mut self, cells: &[Cell]) {
-        let h = row_height(cells);
-        let y = self.y;
-        self.page().push(Item::Box {
-            x: LEFT,
-            y,
-            w: WIDTH,
-            h,
-            colour: Colour(0xF0, 0xF2, 0xF5),
-        });
-        self.cells(cells, h, ink());
-        self.y += h;
-    }
-
-    fn cells(&mut self, cells: &[Cell], h: f32, rule: Colour) {
-        let top = self.y;
-        for c in cells {
-            self.y = top + CELL_PAD_Y;
-            for line in &c.lines {
-                self.line(
-                    line,
-                    c.x + CELL_PAD_X,
-                    c.w - 2.0 * CELL_PAD_X,
-                    c.align,
-                    c.lh,
-                );
-                self.y += c.lh;
-            }
-        }
-        self.y = top;
-        let y = top + h;
-        self.page().push(Item::Rule {
-            x1: LEFT,
-            y1: y,
-            x2: RIGHT,
-            y2: y,
-            width: 0.5,
-            colour: rule,
-        });
-    }
-
-    fn table(&mut self, t: &Table) {
-        let missing = self.doc.labels.missing.clone();
-        let cols = t
-            .headers
-            .len()
-            .max(t.rows.iter().map(Vec::len).max().unwrap_or(0))
-            .max(1);
-        let widths = column_widths(&t.widths, cols);
-        let mut xs = Vec::with_capacity(cols);
-        let mut x = LEFT;
-        for w in &widths {
-            xs.push(x);
-            x += w;
-        }
-        let align = |i: usize| {
-            if t.numeric.get(i).copied().unwrap_or(false) {
-                Align::Right
-            } else {
-                Align::Left
-            }
-        };
-        let lh = size::TABLE * 1.3;
-        let cell = |i: usize, spans: Vec<Span>| Cell {
-            lines: break_lines(&spans, widths[i] - 2.0 * CELL_PAD_X),
-            x: xs[i],
-            w: widths[i],
-            align: align(i),
-            lh,
-        };
-        if let Some(caption) = &t.caption {
-            let lines = break_lines(
-                &plain(caption, text_style(Face::Bold, size::SMALL + 1.0, muted())),
-                WIDTH,
-            );
-            self.ensure(lines.len() as f32 * lh + 3.0 * lh);
-            self.flow(&lines, LEFT, WIDTH, Align::Left, lh);
-            self.y += 2.0;
-        }
-        let header: Vec<Cell> = (0..cols)
-            .map(|i| {
-                let text = t.headers.get(i).map_or("", String::as_str);
-                cell(i, plain(text, text_style(Face::Bold, size::TABLE, ink())))
-            })
-            .collect();
-        let rows: Vec<Vec<Cell>> = t
-            .rows
-            .iter()
-            .map(|r| {
-                (0..cols)
-                    .map(|i| {
-                        cell(
-                            i,
-                            spans(
-                                r.get(i).map_or(&[][..], Vec::as_slice),
-                                size::TABLE,
-                                &missing,
-                            ),
-                        )
-                    })
-                    .collect()
-            })
-            .collect();
-        let header = (!t.headers.is_empty()).then_some(header);
-        self.rows(header.as_deref(), rows, Colour::hex(style::RULE));
-        self.y += PARAGRAPH_GAP + 4.0;
-    }
-
-    fn facts(&mut self, facts: &[super::Fact]) {
-        let label_w = WIDTH * FACT_LABEL_SHARE;
-        let lh = size::BODY * LEADING;
-        let rows = facts
-            .iter()
-            .map(|f| {
-                vec![
-                    Cell {
-                        lines: break_lines(
-                            &plain(&f.label, text_style(Face::Bold, size::BODY, muted())),
-                            label_w - 2.0 * CELL_PAD_X,
-                        ),
-                        x: LEFT,
-                        w: label_w,
-                        align: Align::Left,
-                        lh,
-                    },
-                    Cell {
-                        lines: break_lines(
-                            &spans(&f.value, size::BODY, &self.doc.labels.missing),
-                            WIDTH - label_w - 2.0 * CELL_PAD_X,
-                        ),
-                        x: LEFT + label_w,
-                        w: WIDTH - label_w,
-                        align: Align::Left,
-                        lh,
-                    },
-                ]
-            })
-            .collect();
-        self.rows(None, rows, Colour::hex(style::RULE));
-        self.y += PARAGRAPH_GAP + 4.0;
-    }
-
     fn picture(&mut self, size: (f32, f32), caption: &str) {
         self.pictures += 1;
         let caption = typography::figure_caption(self.doc, self.pictures, caption);
@@ -603,25 +398,6 @@ impl<'a> Pager<'a> {
     }
 }
 
-fn row_height(cells: &[Cell]) -> f32 {
-    cells
-        .iter()
-        .map(|c| c.lines.len().max(1) as f32 * c.lh)
-        .fold(0.0, f32::max)
-        + 2.0 * CELL_PAD_Y
-}
-
-/// Column widths in points: the table's shares when there is one per column and they are
-/// positive, equal shares otherwise.
-fn column_widths(shares: &[f32], cols: usize) -> Vec<f32> {
-    let valid = shares.len() == cols && shares.iter().all(|s| s.is_finite() && *s > 0.0);
-    if !valid {
-        return vec![WIDTH / cols as f32; cols];
-    }
-    let total: f32 = shares.iter().sum();
-    shares.iter().map(|s| WIDTH * s / total).collect()
-}
-
 /// Lays `doc` out; `pictures` gives the natural size (width, height) of each picture in
 /// reading order.
 pub(crate) fn lay_out(doc: &Document, pictures: &[(f32, f32)]) -> Laid {
@@ -653,4 +429,137 @@ pub(crate) fn lay_out(doc: &Document, pictures: &[(f32, f32)]) -> Laid {
     }
     p.footer();
     p.laid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Fact, Labels, Table, fonts};
+
+    fn doc(blocks: Vec<Block>) -> Document {
+        Document {
+            title: "Fiche de capitalisation".to_owned(),
+            subtitle: None,
+            lang: "fr".to_owned(),
+            issued_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+            labels: Labels {
+                missing: "à compléter".to_owned(),
+                issued: "Édité le {date}".to_owned(),
+                page: "Page {page} sur {pages}".to_owned(),
+                figure: "Figure".to_owned(),
+            },
+            blocks,
+        }
+    }
+
+    fn picture() -> Block {
+        Block::Picture(super::super::Picture {
+            svg: String::new(),
+            caption: "Carte".to_owned(),
+            alt: "Carte".to_owned(),
+        })
+    }
+
+    #[test]
+    fn everything_stays_inside_the_margins() {
+        let long = "Anticonstitutionnellement".repeat(12);
+        let text = Inline::text(format!("{} {long} fin", "mot ".repeat(900)));
+        let blocks = vec![
+            Block::Heading {
+                level: 1,
+                text: "Identité".to_owned(),
+            },
+            Block::Facts(vec![Fact {
+                label: "Entreprise".to_owned(),
+                value: vec![Inline::Missing],
+            }]),
+            Block::Paragraph(vec![text.clone()]),
+            Block::Bullets(vec![vec![text.clone()], vec![Inline::Missing]]),
+            Block::Table(Table {
+                headers: vec!["Année".to_owned(), "Récit".to_owned(), "Montant".to_owned()],
+                rows: (0..60)
+                    .map(|i| {
+                        vec![
+                            vec![Inline::text(i.to_string())],
+                            vec![text.clone()],
+                            vec![Inline::text("12\u{a0}500\u{a0}€")],
+                        ]
+                    })
+                    .take(3)
+                    .chain((0..60).map(|i| {
+                        vec![
+                            vec![Inline::text(i.to_string())],
+                            vec![Inline::text(&long)],
+                            vec![Inline::Missing],
+                        ]
+                    }))
+                    .collect(),
+                numeric: vec![true, false, true],
+                widths: vec![0.15, 0.6, 0.25],
+                caption: Some("Flux".to_owned()),
+            }),
+            picture(),
+            picture(),
+        ];
+        let laid = lay_out(&doc(blocks), &[(100.0, 800.0), (1000.0, 100.0)]);
+        assert!(laid.pages.len() > 5);
+        let mut pictures = 0;
+        for page in &laid.pages {
+            for item in page {
+                match item {
+                    Item::Text { x, y, style, text } => {
+                        let w = fonts::width(style.face, text, style.size);
+                        assert!(
+                            *x >= LEFT - 0.01 && x + w <= RIGHT + 0.5,
+                            "{text:?} at {x} + {w}"
+                        );
+                        assert!(
+                            *y >= TOP && (*y <= BOTTOM || *y == FOOTER_BASELINE),
+                            "{text:?} at y {y}"
+                        );
+                    }
+                    Item::Picture { x, y, w, h, .. } => {
+                        pictures += 1;
+                        assert!(*x >= LEFT - 0.01 && x + w <= RIGHT + 0.01);
+                        assert!(
+                            *y >= TOP - 0.01 && y + h <= BOTTOM + 0.01,
+                            "picture from {y} to {}",
+                            y + h
+                        );
+                    }
+                    Item::Rule { .. } | Item::Box { .. } => {}
+                }
+            }
+        }
+        assert_eq!(pictures, 2);
+    }
+
+    #[test]
+    fn a_heading_is_never_the_last_line_of_a_page() {
+        let para = Block::Paragraph(vec![Inline::text("ligne ".repeat(30))]);
+        let mut blocks = Vec::new();
+        for i in 0..40 {
+            blocks.push(Block::Heading {
+                level: 2,
+                text: format!("Titre {i}"),
+            });
+            blocks.push(para.clone());
+        }
+        let laid = lay_out(&doc(blocks), &[]);
+        for page in &laid.pages {
+            let last_body = page
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Text { y, style, text, .. } if *y < FOOTER_BASELINE => {
+                        Some((y, style, text))
+                    }
+                    _ => None,
+                })
+                .max_by(|a, b| a.0.total_cmp(b.0));
+            if let Some((_, style, text)) = last_body {
+                assert_ne!(style.face, Face::Bold, "{text:?} ends a page");
+            }
+        }
+        assert_eq!(laid.marks.len(), 40);
+    }
 }

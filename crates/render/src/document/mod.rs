@@ -134,6 +134,29 @@ pub struct Table {
     pub caption: Option<String>,
 }
 
+impl Table {
+    /// Number of columns: the header's, or the widest row's when there is no header.
+    pub fn columns(&self) -> usize {
+        self.headers
+            .len()
+            .max(self.rows.iter().map(Vec::len).max().unwrap_or(0))
+            .max(1)
+    }
+
+    /// Share of the width of each column, summing to 1: `widths` when it has one positive
+    /// share per column (rescaled), equal shares otherwise.
+    pub fn shares(&self) -> Vec<f32> {
+        let cols = self.columns();
+        let valid =
+            self.widths.len() == cols && self.widths.iter().all(|w| w.is_finite() && *w > 0.0);
+        if !valid {
+            return vec![1.0 / cols as f32; cols];
+        }
+        let total: f32 = self.widths.iter().sum();
+        self.widths.iter().map(|w| w / total).collect()
+    }
+}
+
 /// An SVG picture from this crate, with the words that stand for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picture {

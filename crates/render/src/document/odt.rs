@@ -250,17 +250,8 @@ impl Content<'_> {
     }
 
     fn table(&mut self, t: &Table) {
-        let cols = t
-            .headers
-            .len()
-            .max(t.rows.iter().map(Vec::len).max().unwrap_or(0))
-            .max(1);
-        let valid = t.widths.len() == cols && t.widths.iter().all(|w| w.is_finite() && *w > 0.0);
-        let widths = if valid {
-            t.widths.clone()
-        } else {
-            vec![1.0; cols]
-        };
+        let cols = t.columns();
+        let widths = t.shares();
         let name = self.table_styles(&widths);
         let numeric = |i: usize| t.numeric.get(i).copied().unwrap_or(false);
         let missing = self.doc.labels.missing.clone();
