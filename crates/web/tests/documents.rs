@@ -37,7 +37,8 @@ async fn setup(db: &partinnov_store::testing::TestDb) -> (TestApp, Person, i64) 
     (app, me, p.0)
 }
 
-/// The text runs of an XML part, joined: what a word processor shows.
+/// The text runs of an XML part, joined: what a word processor shows (no-break spaces
+/// read as spaces).
 fn xml_text(xml: &str) -> String {
     let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
     doc.descendants()
@@ -45,6 +46,7 @@ fn xml_text(xml: &str) -> String {
         .filter_map(|n| n.text())
         .collect::<Vec<_>>()
         .join("")
+        .replace(['\u{a0}', '\u{202f}'], " ")
 }
 
 partinnov_store::dual_test!(
@@ -71,6 +73,12 @@ partinnov_store::dual_test!(
         assert_eq!(status, StatusCode::OK);
         assert_eq!(kind, "application/pdf");
         assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+        let text = pdf_extract::extract_text_from_mem(&pdf)
+            .expect("the PDF reads back")
+            .replace(['\u{a0}', '\u{202f}'], " ");
+        assert!(text.contains("Épargne Grand Est Europe"), "{text}");
+        assert!(text.contains("12 500 €"), "{text}");
+        assert!(text.contains("Facteurs clés de succès"), "{text}");
 
         let (status, _, docx) = download(
             &app,
@@ -85,7 +93,7 @@ partinnov_store::dual_test!(
         assert!(text.contains("Poursuivre le partenariat"), "{text}");
         // The workspace's structure is not in the registry, difficulties are not written.
         assert!(text.contains("à compléter"), "{text}");
-        assert!(text.contains("12"), "the donation: {text}");
+        assert!(text.contains("12 500 €"), "the donation: {text}");
 
         let (status, kind, odt) = download(
             &app,
