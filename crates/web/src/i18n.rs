@@ -185,6 +185,7 @@ mod tests {
             include_str!("../templates/duplicates.html"),
             include_str!("../templates/import.html"),
             include_str!("../templates/carto.html"),
+            include_str!("../templates/strategy.html"),
         ];
         let mut missing = vec![];
         for src in sources {

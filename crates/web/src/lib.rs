@@ -9,6 +9,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod carto;
+pub mod documents;
 pub mod duplicates;
 pub mod error;
 pub mod exports;
@@ -16,6 +17,7 @@ mod forms;
 pub mod i18n;
 pub mod importing;
 pub mod pages;
+pub mod strategy;
 
 use std::net::SocketAddr;
 

@@ -9,6 +9,7 @@ mod imports;
 mod json;
 mod organisations;
 mod partnerships;
+mod strategy;
 mod workspaces;
 
 use std::collections::HashMap;
@@ -46,6 +47,7 @@ pub fn router() -> Router<App> {
         .merge(crate::duplicates::api_router())
         .merge(imports::router())
         .merge(graph::router())
+        .merge(strategy::router())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
 
@@ -64,6 +66,8 @@ pub fn router() -> Router<App> {
         crate::duplicates::api_list, crate::duplicates::api_merge,
         imports::import,
         graph::graph,
+        strategy::get_strategy, strategy::put_strategy, strategy::suggestions,
+        strategy::list_actions, strategy::create_action, strategy::get_action, strategy::update_action, strategy::delete_action,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
     modifiers(&BearerAuth),

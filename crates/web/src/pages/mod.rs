@@ -15,6 +15,7 @@ mod invitations;
 mod organisations;
 pub(crate) mod partnerships;
 mod settings;
+mod strategy;
 
 use std::collections::HashMap;
 
@@ -46,6 +47,7 @@ pub fn router() -> Router<App> {
         .merge(downloads::router())
         .merge(imports::router())
         .merge(carto::router())
+        .merge(strategy::router())
 }
 
 /// What the layout needs on every page.
