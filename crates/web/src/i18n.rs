@@ -186,6 +186,7 @@ mod tests {
             include_str!("../templates/import.html"),
             include_str!("../templates/carto.html"),
             include_str!("../templates/strategy.html"),
+            include_str!("../templates/strategy_suggestion.html"),
         ];
         let mut missing = vec![];
         for src in sources {

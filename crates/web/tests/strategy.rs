@@ -73,6 +73,10 @@ partinnov_store::dual_test!(
         );
         assert!(html.contains(&format!("href=\"/espaces/alpha/partenariats/{donor}\"")));
         assert!(
+            html.contains(">ancien mécène à solliciter de nouveau</h3>"),
+            "grouped by rule"
+        );
+        assert!(
             html.contains(&format!(
                 "Plasturgie Valserine achète à la structure (12\u{202f}000 € en {}) mais n'a jamais accueilli d'immersion",
                 today().year()

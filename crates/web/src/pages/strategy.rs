@@ -85,6 +85,23 @@ pub struct SuggestionView {
     pub partnership: Option<i64>,
 }
 
+/// The suggestions of one rule: the first few shown, the others folded away.
+pub struct SuggestionGroup {
+    pub rule: String,
+    pub label: String,
+    pub items: Vec<SuggestionView>,
+    pub more: Vec<SuggestionView>,
+}
+
+impl SuggestionGroup {
+    pub fn more_label(&self, t: &Tr) -> String {
+        t.f("strategy.more", &[("n", &self.more.len().to_string())])
+    }
+}
+
+/// Suggestions of one rule shown before "n more": a long list hides the first rules' point.
+const SHOWN_PER_RULE: usize = 3;
+
 pub struct ActionLine {
     pub id: i64,
     pub version: i64,
@@ -115,7 +132,7 @@ pub struct ActionForm {
 #[template(path = "strategy.html")]
 struct StrategyPage {
     c: Chrome,
-    suggestions: Vec<SuggestionView>,
+    suggestions: Vec<SuggestionGroup>,
     questions: Vec<QuestionView>,
     answer_errors: Errors,
     answers_conflict: bool,
@@ -229,18 +246,30 @@ async fn page(
             }
         })
         .collect();
-    let suggestions = app
-        .store
-        .suggestions(scope)
-        .await?
-        .iter()
-        .map(|x| SuggestionView {
+    let mut suggestions: Vec<SuggestionGroup> = vec![];
+    for x in app.store.suggestions(scope).await? {
+        let view = SuggestionView {
             rule: x.rule.as_str().to_owned(),
-            reason: reason(&t, x),
-            links: links(&t, slug, x),
+            reason: reason(&t, &x),
+            links: links(&t, slug, &x),
             partnership: x.partnership,
-        })
-        .collect();
+        };
+        match suggestions.last_mut() {
+            Some(g) if g.rule == view.rule => {
+                if g.items.len() < SHOWN_PER_RULE {
+                    g.items.push(view);
+                } else {
+                    g.more.push(view);
+                }
+            }
+            _ => suggestions.push(SuggestionGroup {
+                rule: view.rule.clone(),
+                label: x.rule.label(t.lang).to_owned(),
+                items: vec![view],
+                more: vec![],
+            }),
+        }
+    }
     let actions = app
         .store
         .plan_actions(scope)
