@@ -651,5 +651,112 @@ async fn outcomes_and_flows(store: &Store) -> Result<()> {
             },
         )
         .await?;
+    strategy(store, &scope, &list.items).await
+}
+
+/// The Ain structure's strategy as its team might have started it after listing its links
+/// (003: "on se donne des priorités"): a few answers, two priorities, and an action plan with
+/// one action already late. All fictitious, like the structure and its partners.
+async fn strategy(
+    store: &Store,
+    scope: &partinnov_store::WorkspaceScope,
+    partnerships: &[partinnov_store::partnerships::Partnership],
+) -> Result<()> {
+    use chrono::Days;
+    use partinnov_domain::strategy::{ActionStatus, StrategyQuestion};
+    use partinnov_store::{actions::PlanActionDraft, strategy::StrategyDraft};
+    store
+        .save_strategy(
+            scope,
+            0,
+            &StrategyDraft {
+                answers: vec![
+                    (
+                        StrategyQuestion::Axes,
+                        "Conduire les salariés en parcours vers l'emploi durable dans la logistique, \
+                         la plasturgie et l'agroalimentaire du territoire ; consolider les espaces verts \
+                         et le maraîchage en diversifiant les clients."
+                            .into(),
+                    ),
+                    (
+                        StrategyQuestion::Priorites,
+                        "La filière de recyclage des rebuts plastiques avec la plasturgie du Haut-Bugey ; \
+                         les immersions suivies de recrutements chez nos clients de l'agroalimentaire."
+                            .into(),
+                    ),
+                    (
+                        StrategyQuestion::Existant,
+                        "L'inventaire partagé avec toute l'équipe : liens commerciaux, fournisseurs, \
+                         mise à disposition, parcours d'insertion, recrutement. Chacun en détenait un bout ; \
+                         la liste dit maintenant, lien par lien, si l'on peut aller plus loin."
+                            .into(),
+                    ),
+                ],
+                priorities: Some(vec![
+                    "Faire de la sous-traitance plasturgie une filière co-construite".into(),
+                    "Proposer une immersion à chaque client qui n'en a jamais accueilli".into(),
+                ]),
+            },
+        )
+        .await?;
+    let members = store.members(scope).await?;
+    let member = |name: &str| {
+        members
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| UserId(m.user_id))
+    };
+    let partnership = |prefix: &str| {
+        partnerships
+            .iter()
+            .find(|p| p.data.title.starts_with(prefix))
+            .map(|p| p.id)
+    };
+    let today = chrono::Utc::now().date_naive();
+    let actions = [
+        (
+            "Relancer Cartonnages de la Reyssouze pour un nouveau don",
+            partnership("Cartonnages de la Reyssouze"),
+            member("Julien Perrin"),
+            today.checked_sub_days(Days::new(20)),
+            ActionStatus::AFaire,
+        ),
+        (
+            "Proposer des immersions de régleurs à Plasturgie Valserine",
+            partnership("Plasturgie Valserine"),
+            member("Karim Benali"),
+            today.checked_add_days(Days::new(30)),
+            ActionStatus::AFaire,
+        ),
+        (
+            "Présenter la filière de recyclage au comité de pilotage",
+            partnership("Filière de recyclage"),
+            member("Claire Martin"),
+            today.checked_add_days(Days::new(60)),
+            ActionStatus::EnCours,
+        ),
+        (
+            "Partager l'inventaire des liens avec toute l'équipe",
+            None,
+            member("Claire Martin"),
+            today.checked_sub_days(Days::new(60)),
+            ActionStatus::Fait,
+        ),
+    ];
+    for (title, partnership_id, owner_id, due_on, status) in actions {
+        store
+            .create_action(
+                scope,
+                &PlanActionDraft {
+                    title: title.into(),
+                    partnership_id,
+                    owner_id,
+                    due_on,
+                    status,
+                    note: "demo: fictif".into(),
+                },
+            )
+            .await?;
+    }
     Ok(())
 }

@@ -115,6 +115,49 @@ async fn demo_token_sees_the_workspaces_filters_by_family_and_the_demo_account_s
     assert!(html.contains("<h1>Mes espaces</h1>"), "{html}");
     assert!(html.contains(r#"href="/espaces/atelier-ain""#), "{html}");
 
+    // The Ain structure's strategy has started: answers, priorities, a late action shown
+    // on its home page, and suggestions computed from its inventory.
+    let strategy = get_json(&demo.url("/api/v1/workspaces/atelier-ain/strategy"), &token).await;
+    assert_eq!(strategy["priorities"].as_array().map(Vec::len), Some(2));
+    let actions = get_json(&demo.url("/api/v1/workspaces/atelier-ain/actions"), &token).await;
+    assert_eq!(
+        actions
+            .as_array()
+            .expect("actions")
+            .iter()
+            .filter(|a| a["late"] == true)
+            .count(),
+        1
+    );
+    let suggestions = get_json(
+        &demo.url("/api/v1/workspaces/atelier-ain/strategy/suggestions"),
+        &token,
+    )
+    .await;
+    let rules: Vec<&str> = suggestions
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .filter_map(|s| s["rule"].as_str())
+        .collect();
+    assert!(
+        rules.contains(&"ancien_mecene") && rules.contains(&"acheteur_sans_immersion"),
+        "{rules:?}"
+    );
+    let ws_home = browser
+        .get(demo.url("/espaces/atelier-ain"))
+        .header(header::COOKIE, &cookie)
+        .send()
+        .await
+        .expect("GET /espaces/atelier-ain")
+        .text()
+        .await
+        .expect("workspace home");
+    assert!(
+        ws_home.contains("Relancer Cartonnages de la Reyssouze pour un nouveau don"),
+        "late action reminded: {ws_home}"
+    );
+
     // A wrong password is refused and sets no session.
     let refused = browser
         .post(demo.url("/connexion"))

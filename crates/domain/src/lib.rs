@@ -14,6 +14,7 @@ pub mod identity;
 pub mod kind;
 pub mod lang;
 pub mod outcome;
+pub mod strategy;
 pub mod text;
 pub mod typology;
 

@@ -253,6 +253,48 @@ const TABLES: &[(&str, Columns)] = &[
             ("version", I),
         ],
     ),
+    (
+        "strategies",
+        &[
+            ("workspace_id", I),
+            ("updated_by", I),
+            ("updated_at", Ts),
+            ("version", I),
+        ],
+    ),
+    (
+        "strategy_answers",
+        &[
+            ("id", I),
+            ("workspace_id", I),
+            ("question", Text),
+            ("text", Text),
+            ("updated_by", I),
+            ("updated_at", Ts),
+            ("version", I),
+        ],
+    ),
+    (
+        "strategy_priorities",
+        &[("id", I), ("workspace_id", I), ("rank", N), ("text", Text)],
+    ),
+    (
+        "plan_actions",
+        &[
+            ("id", I),
+            ("workspace_id", I),
+            ("title", Text),
+            ("partnership_id", I),
+            ("owner_id", I),
+            ("due_on", Date),
+            ("status", Text),
+            ("note", Text),
+            ("created_by", I),
+            ("created_at", Ts),
+            ("updated_at", Ts),
+            ("version", I),
+        ],
+    ),
 ];
 
 /// What a backup or restore did, for the command line to report.

@@ -7,6 +7,7 @@
 //! filters on it inside the SQL, so a handler that forgets a check still cannot leak.
 //! Knows nothing of HTTP.
 
+pub mod actions;
 pub mod audit;
 pub mod backup;
 pub mod capitalisation;
@@ -26,6 +27,7 @@ pub mod outcomes;
 pub mod partnerships;
 pub mod people;
 pub mod scope;
+pub mod strategy;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

@@ -43,6 +43,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: M0007,
     },
     Migration {
+        version: 8,
+        name: "strategy canvas and action plan",
+        sql: M0008,
+    },
+    Migration {
         version: 10,
         name: "capitalisation notes",
         sql: M0010,
@@ -441,6 +446,61 @@ CREATE TABLE capitalisation_notes (
     version BIGINT NOT NULL DEFAULT 1
 );
 CREATE INDEX capitalisation_notes_ws ON capitalisation_notes (workspace_id)
+"#;
+
+/// Version 8: the partnership strategy of a workspace (the eight questions of 001:549-556,
+/// ordered strategic priorities) and its action plan. Every write is audited
+/// (`strategy_answer`, `strategy_priorities`, `plan_action`), which is the canvas's history.
+const M0008: &str = r#"
+-- One row per workspace once its strategy is first written: the version of the whole
+-- (answers and priorities), which the API's If-Match and `version` compare with.
+CREATE TABLE strategies (
+    workspace_id BIGINT PRIMARY KEY REFERENCES workspaces(id) ON DELETE CASCADE,
+    updated_by BIGINT REFERENCES users(id),
+    updated_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+
+-- One answer per question (domain `StrategyQuestion` code). Its own version lets two
+-- people work on different questions at once from the page.
+CREATE TABLE strategy_answers (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    question TEXT NOT NULL,
+    text TEXT NOT NULL,
+    updated_by BIGINT REFERENCES users(id),
+    updated_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    UNIQUE (workspace_id, question)
+);
+
+-- Strategic priorities, rank 1 first; the list is replaced as a whole.
+CREATE TABLE strategy_priorities (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    rank INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX strategy_priorities_ws ON strategy_priorities (workspace_id, rank);
+
+-- The action plan. An action may name a partnership of the same workspace and a member
+-- who carries it (both checked in SQL on write); deleting an action removes the row, its
+-- audit event keeps what it was.
+CREATE TABLE plan_actions (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    partnership_id BIGINT REFERENCES partnerships(id) ON DELETE SET NULL,
+    owner_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    due_on DATE,
+    status TEXT NOT NULL,                -- a_faire | en_cours | fait | abandonnee
+    note TEXT NOT NULL DEFAULT '',
+    created_by BIGINT REFERENCES users(id),
+    created_at {ts} NOT NULL,
+    updated_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX plan_actions_ws ON plan_actions (workspace_id, status, due_on)
 "#;
 
 /// Version 5: files uploaded for an import, kept between the preview, the check and the

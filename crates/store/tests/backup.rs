@@ -122,6 +122,35 @@ async fn fill(store: &Store) {
         )
         .await
         .unwrap();
+    // The strategy canvas and its action plan (migration 8).
+    store
+        .save_strategy(
+            &scope,
+            0,
+            &partinnov_store::strategy::StrategyDraft {
+                answers: vec![(
+                    partinnov_domain::strategy::StrategyQuestion::Axes,
+                    "Emploi durable : « d'abord »".into(),
+                )],
+                priorities: Some(vec!["Filière textile".into()]),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .create_action(
+            &scope,
+            &partinnov_store::actions::PlanActionDraft {
+                title: "Relancer pour un nouveau don".into(),
+                partnership_id: Some(p.id),
+                owner_id: Some(owner),
+                due_on: NaiveDate::from_ymd_opt(2026, 1, 15),
+                status: partinnov_domain::strategy::ActionStatus::EnCours,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
 }
 
 async fn archive(store: &Store) -> Vec<u8> {
@@ -174,6 +203,15 @@ async fn check_usable(store: &Store) {
         1,
         "the history comes along"
     );
+    let strategy = store.strategy(&scope).await.unwrap();
+    assert_eq!(strategy.answers[0].text, "Emploi durable : « d'abord »");
+    assert_eq!(strategy.priorities, ["Filière textile"]);
+    let actions = store.plan_actions(&scope).await.unwrap();
+    assert_eq!(
+        actions[0].partnership_title.as_deref(),
+        Some(p.data.title.as_str())
+    );
+    assert_eq!(actions[0].owner_name.as_deref(), Some("Élise Direction"));
     // New rows get fresh ids after the restored ones (identity sequences follow).
     let again = store
         .create_contact(

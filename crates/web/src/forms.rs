@@ -834,3 +834,49 @@ impl FlowInput {
         }
     }
 }
+
+/// An action of the strategy's plan as sent by a client or the page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ActionInput {
+    pub title: String,
+    /// A partnership of the same workspace.
+    pub partnership_id: Option<i64>,
+    /// A member of the workspace who carries the action.
+    pub owner_id: Option<i64>,
+    /// `yyyy-mm-dd`
+    pub due_on: Option<String>,
+    /// `a_faire` (default), `en_cours`, `fait` or `abandonnee`.
+    pub status: Option<String>,
+    #[serde(default)]
+    pub note: String,
+    /// The version read, for an update (or send `If-Match`).
+    pub version: Option<i64>,
+}
+
+impl ActionInput {
+    pub fn to_draft(
+        &self,
+        tr: &Tr,
+    ) -> Result<partinnov_store::actions::PlanActionDraft, Vec<FieldError>> {
+        use partinnov_domain::strategy::{ActionStatus, TITLE_MAX_CHARS};
+        let mut c = Check::new(tr);
+        let title = self.title.trim();
+        if title.is_empty() {
+            c.fail("title", "required");
+        } else if title.chars().count() > TITLE_MAX_CHARS {
+            c.fail("title", "too_long");
+        }
+        let due_on = c.date("due_on", self.due_on.as_deref());
+        let status = c
+            .opt_code::<ActionStatus>("status", self.status.as_deref())
+            .unwrap_or(ActionStatus::AFaire);
+        c.finish(partinnov_store::actions::PlanActionDraft {
+            title: title.to_owned(),
+            partnership_id: self.partnership_id.map(partinnov_store::PartnershipId),
+            owner_id: self.owner_id.map(UserId),
+            due_on,
+            status,
+            note: self.note.trim().to_owned(),
+        })
+    }
+}

@@ -188,6 +188,8 @@ mod tests {
             include_str!("../templates/documents.html"),
             include_str!("../templates/job.html"),
             include_str!("../templates/carto.html"),
+            include_str!("../templates/strategy.html"),
+            include_str!("../templates/strategy_suggestion.html"),
         ];
         let mut missing = vec![];
         for src in sources {

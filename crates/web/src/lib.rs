@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod importing;
 pub mod jobs;
 pub mod pages;
+pub mod strategy;
 
 use std::net::SocketAddr;
 

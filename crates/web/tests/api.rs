@@ -833,6 +833,14 @@ const ROUTES: &[(&str, &str)] = &[
         "get",
         "/api/v1/workspaces/{slug}/documents/sheets/{job}/zip",
     ),
+    ("get", "/api/v1/workspaces/{slug}/strategy"),
+    ("put", "/api/v1/workspaces/{slug}/strategy"),
+    ("get", "/api/v1/workspaces/{slug}/strategy/suggestions"),
+    ("get", "/api/v1/workspaces/{slug}/actions"),
+    ("post", "/api/v1/workspaces/{slug}/actions"),
+    ("get", "/api/v1/workspaces/{slug}/actions/{id}"),
+    ("put", "/api/v1/workspaces/{slug}/actions/{id}"),
+    ("delete", "/api/v1/workspaces/{slug}/actions/{id}"),
 ];
 
 dual_test!(
@@ -860,6 +868,14 @@ dual_test!(
             )
             .await;
         let iid = interaction.json["id"].as_i64().expect("interaction id");
+        let action = app
+            .post(
+                &alice.token,
+                "/api/v1/workspaces/alpha/actions",
+                &json!({"title": "Proposer une immersion"}),
+            )
+            .await;
+        let aid = action.json["id"].as_i64().expect("action id");
 
         let doc = app
             .client
@@ -925,6 +941,8 @@ dual_test!(
                         cid
                     } else if path.starts_with("/api/v1/interactions/") {
                         iid
+                    } else if path.contains("/actions/") {
+                        aid
                     } else if path.contains("organisations") {
                         org.0
                     } else {

@@ -11,7 +11,8 @@ use partinnov_store::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// HTML routes of a workspace: (method, path with {slug}, {id} = a partnership, {contact}, {user}).
+/// HTML routes of a workspace: (method, path with {slug}, {id} = a partnership, {contact},
+/// {user}, {action} = an action of the strategy's plan).
 const PAGES: &[(&str, &str)] = &[
     ("GET", "/espaces/{slug}"),
     ("GET", "/espaces/{slug}/partenariats"),
@@ -25,6 +26,7 @@ const PAGES: &[(&str, &str)] = &[
     ("GET", "/espaces/{slug}/tableau-de-bord/export"),
     ("GET", "/espaces/{slug}/parametres"),
     ("GET", "/espaces/{slug}/cartographie"),
+    ("GET", "/espaces/{slug}/strategie"),
     (
         "GET",
         "/espaces/{slug}/cartographie/telecharger?format=gexf",
@@ -43,6 +45,19 @@ const PAGES: &[(&str, &str)] = &[
     ("POST", "/espaces/{slug}/membres/{user}"),
     ("POST", "/espaces/{slug}/invitations"),
     ("POST", "/espaces/{slug}/import"),
+    ("POST", "/espaces/{slug}/strategie/reponses"),
+    ("POST", "/espaces/{slug}/strategie/priorites"),
+    ("POST", "/espaces/{slug}/strategie/actions"),
+    ("POST", "/espaces/{slug}/strategie/actions/{action}"),
+    ("POST", "/espaces/{slug}/strategie/actions/{action}/statut"),
+    (
+        "POST",
+        "/espaces/{slug}/strategie/partenariats/{id}/priorite",
+    ),
+    (
+        "POST",
+        "/espaces/{slug}/strategie/actions/{action}/supprimer",
+    ),
     ("POST", "/espaces/{slug}/contacts/{contact}/supprimer"),
     ("POST", "/espaces/{slug}/partenariats/{id}/supprimer"),
 ];
@@ -62,6 +77,13 @@ const API: &[(&str, &str)] = &[
     ("GET", "/api/v1/workspaces/{slug}/graph?format=graphml"),
     ("GET", "/api/v1/partnerships/{id}/capitalisation"),
     ("PUT", "/api/v1/partnerships/{id}/capitalisation"),
+    ("GET", "/api/v1/workspaces/{slug}/strategy"),
+    ("GET", "/api/v1/workspaces/{slug}/strategy/suggestions"),
+    ("GET", "/api/v1/workspaces/{slug}/actions"),
+    ("GET", "/api/v1/workspaces/{slug}/actions/{action}"),
+    ("PUT", "/api/v1/workspaces/{slug}/strategy"),
+    ("POST", "/api/v1/workspaces/{slug}/actions"),
+    ("PUT", "/api/v1/workspaces/{slug}/actions/{action}"),
     ("POST", "/api/v1/workspaces/{slug}/partnerships"),
     ("PUT", "/api/v1/partnerships/{id}"),
     ("POST", "/api/v1/partnerships/{id}/interactions"),
@@ -74,6 +96,7 @@ const API: &[(&str, &str)] = &[
         "/api/v1/workspaces/{slug}/contacts/{contact}/anonymise",
     ),
     ("DELETE", "/api/v1/workspaces/{slug}/contacts/{contact}"),
+    ("DELETE", "/api/v1/workspaces/{slug}/actions/{action}"),
     ("DELETE", "/api/v1/partnerships/{id}"),
 ];
 
@@ -82,6 +105,7 @@ struct Target {
     partnership: i64,
     contact: i64,
     member: i64,
+    action: i64,
 }
 
 impl Target {
@@ -91,6 +115,7 @@ impl Target {
             .replace("{id}", &self.partnership.to_string())
             .replace("{contact}", &self.contact.to_string())
             .replace("{user}", &self.member.to_string())
+            .replace("{action}", &self.action.to_string())
     }
 }
 
@@ -111,11 +136,19 @@ async fn beta(db: &partinnov_store::testing::TestDb, app: &TestApp) -> (Person, 
             &json!({"name": "Contact Secret Beta"}),
         )
         .await;
+    let a = app
+        .post(
+            &bruno.token,
+            "/api/v1/workspaces/beta/actions",
+            &json!({"title": "Action Secret Beta", "partnership_id": p.0}),
+        )
+        .await;
     let target = Target {
         slug: "beta".into(),
         partnership: p.0,
         contact: c.json["id"].as_i64().unwrap(),
         member: bruno.id.0,
+        action: a.json["id"].as_i64().unwrap(),
     };
     (bruno, target)
 }
@@ -131,9 +164,15 @@ async fn snapshot(app: &TestApp, owner: &Person, t: &Target) -> String {
     let c = app
         .get(&owner.token, "/api/v1/workspaces/beta/contacts")
         .await;
+    let a = app
+        .get(&owner.token, "/api/v1/workspaces/beta/actions")
+        .await;
+    let s = app
+        .get(&owner.token, "/api/v1/workspaces/beta/strategy")
+        .await;
     format!(
-        "{}|{}|{}",
-        p.json["version"], p.json["title"], c.json["items"]
+        "{}|{}|{}|{}|{}",
+        p.json["version"], p.json["title"], c.json["items"], a.json, s.json["version"]
     )
 }
 
@@ -171,10 +210,9 @@ partinnov_store::dual_test!(
             slug: "alpha".into(),
             ..target
         };
-        for (method, template) in PAGES
-            .iter()
-            .filter(|(_, p)| p.contains("{id}") || p.contains("{contact}"))
-        {
+        for (method, template) in PAGES.iter().filter(|(_, p)| {
+            p.contains("{id}") || p.contains("{contact}") || p.contains("{action}")
+        }) {
             let path = own.path(template);
             let a = if *method == "GET" {
                 app.page(&b, &path).await

@@ -10,6 +10,7 @@ mod imports;
 mod json;
 mod organisations;
 mod partnerships;
+mod strategy;
 mod workspaces;
 
 use std::collections::HashMap;
@@ -48,6 +49,7 @@ pub fn router() -> Router<App> {
         .merge(crate::duplicates::api_router())
         .merge(imports::router())
         .merge(graph::router())
+        .merge(strategy::router())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
 
@@ -68,6 +70,8 @@ pub fn router() -> Router<App> {
         graph::graph,
         documents::sheet, documents::get_notes, documents::put_notes, documents::cartography,
         documents::start_sheets, documents::job, documents::job_zip,
+        strategy::get_strategy, strategy::put_strategy, strategy::suggestions,
+        strategy::list_actions, strategy::create_action, strategy::get_action, strategy::update_action, strategy::delete_action,
     ),
     components(schemas(documents::JobStatus, documents::NotesInput, crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
     modifiers(&BearerAuth),

@@ -6,6 +6,7 @@
 
 pub mod cartography;
 pub mod sheet;
+pub mod strategy;
 
 use chrono::{NaiveDate, Utc};
 use partinnov_render::document::{DocFormat, Document, Inline, Labels};

@@ -75,9 +75,19 @@ pub struct InteractionLine {
     pub note: String,
 }
 
+/// An action of the strategy's plan past its due day.
+pub struct LateLine {
+    pub title: String,
+    pub href: String,
+    pub due: String,
+    pub owner: String,
+    pub partnership: Option<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "workspace_home.html")]
 struct WorkspaceHome {
+    late: Vec<LateLine>,
     c: Chrome,
     total: String,
     by_status: Vec<Line>,
@@ -146,8 +156,26 @@ async fn workspace_home(
             note: i.data.note.chars().take(140).collect(),
         })
         .collect();
+    let late = app
+        .store
+        .late_actions(&scope)
+        .await?
+        .into_iter()
+        .map(|a| LateLine {
+            href: format!("/espaces/{slug}/strategie#action-{}", a.id),
+            due: t.opt_date(&a.data.due_on),
+            owner: a.owner_name.unwrap_or_default(),
+            partnership: a
+                .data
+                .partnership_id
+                .zip(a.partnership_title)
+                .map(|(id, title)| (format!("{base}/{id}"), title)),
+            title: a.data.title,
+        })
+        .collect();
     let c = Chrome::new(&app.store, &s, Some(&scope), scope.name.clone()).await?;
     Ok(render(&WorkspaceHome {
+        late,
         c,
         total: t.int(&sum.total),
         by_status,

@@ -16,6 +16,7 @@ mod invitations;
 mod organisations;
 pub(crate) mod partnerships;
 mod settings;
+mod strategy;
 
 use std::collections::HashMap;
 
@@ -48,6 +49,7 @@ pub fn router() -> Router<App> {
         .merge(documents::router())
         .merge(imports::router())
         .merge(carto::router())
+        .merge(strategy::router())
 }
 
 /// What the layout needs on every page.
