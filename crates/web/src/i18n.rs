@@ -185,6 +185,8 @@ mod tests {
             include_str!("../templates/duplicates.html"),
             include_str!("../templates/import.html"),
             include_str!("../templates/carto.html"),
+            include_str!("../templates/evaluation.html"),
+            include_str!("../templates/evaluation_templates.html"),
         ];
         let mut missing = vec![];
         for src in sources {

@@ -9,6 +9,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod carto;
+pub mod documents;
 pub mod duplicates;
 pub mod error;
 pub mod exports;

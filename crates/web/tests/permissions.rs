@@ -24,6 +24,8 @@ const PAGES: &[(&str, &str)] = &[
     ("GET", "/espaces/{slug}/contacts/export"),
     ("GET", "/espaces/{slug}/tableau-de-bord/export"),
     ("GET", "/espaces/{slug}/parametres"),
+    ("GET", "/espaces/{slug}/partenariats/{id}/evaluation"),
+    ("GET", "/espaces/{slug}/modeles-evaluation"),
     ("GET", "/espaces/{slug}/cartographie"),
     (
         "GET",
@@ -34,6 +36,28 @@ const PAGES: &[(&str, &str)] = &[
     ("POST", "/espaces/{slug}/partenariats/{id}/interactions"),
     ("POST", "/espaces/{slug}/partenariats/{id}/resultats"),
     ("POST", "/espaces/{slug}/partenariats/{id}/restaurer"),
+    ("POST", "/espaces/{slug}/partenariats/{id}/evaluation"),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/etapes",
+    ),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/criteres",
+    ),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/indicateurs/{indicator}/mesures",
+    ),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/actualiser",
+    ),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/indicateurs/{indicator}/supprimer",
+    ),
+    ("POST", "/espaces/{slug}/modeles-evaluation"),
     ("POST", "/espaces/{slug}/contacts"),
     ("POST", "/espaces/{slug}/contacts/{contact}/anonymiser"),
     ("POST", "/espaces/{slug}/parametres"),
@@ -51,6 +75,9 @@ const API: &[(&str, &str)] = &[
     ("GET", "/api/v1/partnerships/{id}/history"),
     ("GET", "/api/v1/partnerships/{id}/interactions"),
     ("GET", "/api/v1/partnerships/{id}/outcomes"),
+    ("GET", "/api/v1/partnerships/{id}/evaluations"),
+    ("GET", "/api/v1/evaluations/{evaluation}"),
+    ("GET", "/api/v1/evaluation-templates?workspace={slug}"),
     ("GET", "/api/v1/workspaces/{slug}/contacts"),
     ("GET", "/api/v1/workspaces/{slug}/contacts/{contact}/export"),
     ("GET", "/api/v1/workspaces/{slug}/partnerships/export"),
@@ -61,6 +88,13 @@ const API: &[(&str, &str)] = &[
     ("PUT", "/api/v1/partnerships/{id}"),
     ("POST", "/api/v1/partnerships/{id}/interactions"),
     ("POST", "/api/v1/partnerships/{id}/outcomes"),
+    ("POST", "/api/v1/partnerships/{id}/evaluations"),
+    ("PUT", "/api/v1/evaluations/{evaluation}"),
+    ("POST", "/api/v1/evaluations/{evaluation}/criteria"),
+    ("POST", "/api/v1/evaluations/{evaluation}/refresh"),
+    ("POST", "/api/v1/indicators/{indicator}/measurements"),
+    ("PUT", "/api/v1/indicators/{indicator}"),
+    ("POST", "/api/v1/workspaces/{slug}/evaluation-templates"),
     ("POST", "/api/v1/workspaces/{slug}/contacts"),
     ("POST", "/api/v1/workspaces/{slug}/imports/partnerships"),
     ("PUT", "/api/v1/workspaces/{slug}/contacts/{contact}"),
@@ -69,6 +103,8 @@ const API: &[(&str, &str)] = &[
         "/api/v1/workspaces/{slug}/contacts/{contact}/anonymise",
     ),
     ("DELETE", "/api/v1/workspaces/{slug}/contacts/{contact}"),
+    ("DELETE", "/api/v1/indicators/{indicator}"),
+    ("DELETE", "/api/v1/evaluations/{evaluation}"),
     ("DELETE", "/api/v1/partnerships/{id}"),
 ];
 
@@ -77,6 +113,8 @@ struct Target {
     partnership: i64,
     contact: i64,
     member: i64,
+    evaluation: i64,
+    indicator: i64,
 }
 
 impl Target {
@@ -86,6 +124,8 @@ impl Target {
             .replace("{id}", &self.partnership.to_string())
             .replace("{contact}", &self.contact.to_string())
             .replace("{user}", &self.member.to_string())
+            .replace("{evaluation}", &self.evaluation.to_string())
+            .replace("{indicator}", &self.indicator.to_string())
     }
 }
 
@@ -106,11 +146,22 @@ async fn beta(db: &partinnov_store::testing::TestDb, app: &TestApp) -> (Person, 
             &json!({"name": "Contact Secret Beta"}),
         )
         .await;
+    let e = app
+        .post(
+            &bruno.token,
+            &format!("/api/v1/partnerships/{}/evaluations", p.0),
+            &json!({"title": "Évaluation Secret Beta"}),
+        )
+        .await;
     let target = Target {
         slug: "beta".into(),
         partnership: p.0,
         contact: c.json["id"].as_i64().unwrap(),
         member: bruno.id.0,
+        evaluation: e.json["id"].as_i64().unwrap(),
+        indicator: e.json["criteria"][0]["indicators"][0]["id"]
+            .as_i64()
+            .unwrap(),
     };
     (bruno, target)
 }
@@ -126,9 +177,15 @@ async fn snapshot(app: &TestApp, owner: &Person, t: &Target) -> String {
     let c = app
         .get(&owner.token, "/api/v1/workspaces/beta/contacts")
         .await;
+    let e = app
+        .get(
+            &owner.token,
+            &format!("/api/v1/evaluations/{}", t.evaluation),
+        )
+        .await;
     format!(
-        "{}|{}|{}",
-        p.json["version"], p.json["title"], c.json["items"]
+        "{}|{}|{}|{}|{}",
+        p.json["version"], p.json["title"], c.json["items"], e.json["version"], e.json["criteria"]
     )
 }
 

@@ -2,6 +2,7 @@
 //! `If-Match` or `version` for updates (412 / 409 when stale), problem+json errors naming
 //! the field. The OpenAPI document is generated from these handlers' annotations.
 
+mod evaluations;
 mod exports;
 mod figures;
 mod graph;
@@ -46,6 +47,7 @@ pub fn router() -> Router<App> {
         .merge(crate::duplicates::api_router())
         .merge(imports::router())
         .merge(graph::router())
+        .merge(evaluations::router())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
 
@@ -64,6 +66,8 @@ pub fn router() -> Router<App> {
         crate::duplicates::api_list, crate::duplicates::api_merge,
         imports::import,
         graph::graph,
+        evaluations::list_templates, evaluations::import_template, evaluations::list, evaluations::create, evaluations::get_one, evaluations::update, evaluations::delete_one,
+        evaluations::create_criterion, evaluations::refresh, evaluations::delete_criterion, evaluations::create_indicator, evaluations::update_indicator, evaluations::delete_indicator, evaluations::create_measurement,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
     modifiers(&BearerAuth),

@@ -8,6 +8,7 @@ mod carto;
 mod contacts;
 mod dashboard;
 pub(crate) mod downloads;
+pub(crate) mod evaluation;
 pub mod history;
 mod home;
 mod imports;
@@ -46,6 +47,7 @@ pub fn router() -> Router<App> {
         .merge(downloads::router())
         .merge(imports::router())
         .merge(carto::router())
+        .merge(evaluation::router())
 }
 
 /// What the layout needs on every page.
