@@ -401,10 +401,7 @@ impl Template {
                 let qat = format!("{at}.questions[{j}]");
                 let code = present(q.code, &format!("{qat}.code"), "code")?;
                 if !question_codes.insert(code.clone()) {
-                    return Err(err(
-                        format!("{qat}.code"),
-                        TemplateProblem::Duplicate(code),
-                    ));
+                    return Err(err(format!("{qat}.code"), TemplateProblem::Duplicate(code)));
                 }
                 questions.push(Question {
                     code,
@@ -424,10 +421,7 @@ impl Template {
                 return Err(err(format!("{at}.code"), TemplateProblem::BadCode(code)));
             }
             if criteria.iter().any(|x| x.code == code) {
-                return Err(err(
-                    format!("{at}.code"),
-                    TemplateProblem::Duplicate(code),
-                ));
+                return Err(err(format!("{at}.code"), TemplateProblem::Duplicate(code)));
             }
             let label = present(c.label, &format!("{at}.label"), "label")?;
             let mut indicators: Vec<TemplateIndicator> = vec![];
@@ -694,7 +688,9 @@ pub enum Progress {
     /// Measured, but there is no figure to compare with (qualitative, or no target).
     NoTarget,
     /// Below the target: the share reached, in per mille (0..1000).
-    OnTheWay { permille: u32 },
+    OnTheWay {
+        permille: u32,
+    },
     Reached,
 }
 
@@ -939,10 +935,7 @@ mod tests {
             format_with_unit(123_456, Some(Unit::Euros), Lang::Fr),
             "1\u{202f}234,56\u{a0}€"
         );
-        assert_eq!(
-            format_with_unit(300, Some(Unit::Nombre), Lang::En),
-            "3"
-        );
+        assert_eq!(format_with_unit(300, Some(Unit::Nombre), Lang::En), "3");
         assert_eq!(format_number(-5, Lang::Fr), "-0,05");
     }
 
