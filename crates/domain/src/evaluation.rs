@@ -637,7 +637,7 @@ pub fn format_number(hundredths: i64, lang: Lang) -> String {
     let cents = (hundredths % 100).unsigned_abs();
     if cents != 0 {
         out.push(point);
-        if cents % 10 == 0 {
+        if cents.is_multiple_of(10) {
             out.push_str(&(cents / 10).to_string());
         } else {
             out.push_str(&format!("{cents:02}"));
