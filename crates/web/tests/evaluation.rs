@@ -175,6 +175,49 @@ dual_test!(
             "table beside the chart"
         );
         assert!(card.contains("mesuré, sans cible chiffrée"));
+
+        // A target set through the page: 3 of 4 studies is on the way, at 75 %.
+        let target = app
+            .submit(
+                &b,
+                &format!("{base}/{e}/indicateurs/{i}/modifier"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", "1"),
+                    (
+                        "text",
+                        "Nombre d'études de faisabilité sur l'économie circulaire réalisées",
+                    ),
+                    ("target", "4"),
+                    ("target_text", ""),
+                ],
+            )
+            .await;
+        assert_eq!(target.status, StatusCode::SEE_OTHER, "{}", target.text);
+        let page = app.page(&b, &format!("{base}?e={e}")).await.html();
+        assert!(
+            page.contains("en cours (75\u{202f}%)"),
+            "progress against the target"
+        );
+        let stale = app
+            .submit(
+                &b,
+                &format!("{base}/{e}/indicateurs/{i}/modifier"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", "1"),
+                    ("text", "Autre"),
+                    ("target", "9"),
+                ],
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert!(
+            stale
+                .html()
+                .contains(&format!("id=\"x{i}-text-err\">Quelqu'un a modifié")),
+            "the conflict is said beside the form"
+        );
     }
 );
 

@@ -55,6 +55,10 @@ const PAGES: &[(&str, &str)] = &[
     ),
     (
         "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/indicateurs/{indicator}/modifier",
+    ),
+    (
+        "POST",
         "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/indicateurs/{indicator}/supprimer",
     ),
     ("POST", "/espaces/{slug}/modeles-evaluation"),

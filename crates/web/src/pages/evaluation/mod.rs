@@ -42,7 +42,8 @@ mod templates;
 mod view;
 
 use results::{
-    add_criterion, add_indicator, add_measurement, delete_criterion, delete_indicator, refresh,
+    add_criterion, add_indicator, add_measurement, delete_criterion, delete_indicator,
+    edit_indicator, refresh,
 };
 pub use results::{indicator_draft, measurement_draft};
 pub use templates::template_error_message;
@@ -70,6 +71,10 @@ pub fn router() -> Router<App> {
         .route(
             &format!("{e}/{{eid}}/indicateurs/{{iid}}/mesures"),
             post(add_measurement),
+        )
+        .route(
+            &format!("{e}/{{eid}}/indicateurs/{{iid}}/modifier"),
+            post(edit_indicator),
         )
         .route(&format!("{e}/{{eid}}/actualiser"), post(refresh))
         .route(
@@ -141,6 +146,8 @@ struct Back {
     criterion: Typed,
     indicator: Option<(i64, Typed)>,
     measure: Option<(i64, Typed)>,
+    /// The indicator edit form sent back, by indicator id.
+    edit: Option<(i64, Typed)>,
     refreshed: String,
 }
 

@@ -2,6 +2,7 @@
 //! automatic ones: each form answers 303, or the page again with its messages.
 
 use super::*;
+use partinnov_domain::evaluation::format_number;
 
 pub(super) async fn add_criterion(
     State(app): State<App>,
@@ -164,6 +165,92 @@ pub(super) async fn add_indicator(
         }
         Err(other) => Err(other),
     }
+}
+
+/// Changes an indicator's text and target (its kind, unit and source stay). A concurrent
+/// change is refused with a message beside the form, which shows the saved values again.
+pub(super) async fn edit_indicator(
+    State(app): State<App>,
+    Path((slug, pid, eid, iid)): Path<(String, i64, i64, i64)>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    scope.require_write()?;
+    let e = owned(&app, &scope, pid, eid).await?;
+    let (_, i) = e.indicator(IndicatorId(iid)).ok_or(WebError::NotFound)?;
+    let source = i.data.source.map(AutoSource::code).unwrap_or_default();
+    let result = match indicator_draft(
+        &s.t,
+        form.get("text"),
+        i.data.kind.as_str(),
+        i.data.unit.map_or("", Unit::as_str),
+        &source,
+        form.get("target"),
+        form.get("target_text"),
+    ) {
+        Ok(d) => app
+            .store
+            .update_indicator(
+                &scope,
+                IndicatorId(iid),
+                form.get("version").parse().unwrap_or(0),
+                &d,
+            )
+            .await
+            .map_err(WebError::from),
+        Err(errors) => Err(WebError::Invalid(errors)),
+    };
+    let (errors, status) = match result {
+        Ok(_) => return Ok(here(&slug, pid, eid, &format!("indicateur-{iid}"))),
+        Err(WebError::Invalid(errors)) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(WebError::Conflict { .. }) => (
+            vec![FieldError::new(&s.t, "text", "changed_meanwhile")],
+            StatusCode::CONFLICT,
+        ),
+        Err(other) => return Err(other),
+    };
+    let typed = if status == StatusCode::CONFLICT {
+        // The saved values, so that the person sees what changed before saving again.
+        let now = app.store.evaluation(&scope, e.id).await?;
+        let (_, saved) = now.indicator(IndicatorId(iid)).ok_or(WebError::NotFound)?;
+        Typed {
+            values: [
+                ("text", saved.data.text.clone()),
+                (
+                    "target",
+                    saved
+                        .data
+                        .target
+                        .map(|v| format_number(v, s.t.lang))
+                        .unwrap_or_default(),
+                ),
+                ("target_text", saved.data.target_text.clone()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+            errors: errors
+                .iter()
+                .map(|e| (e.field.clone(), e.message.clone()))
+                .collect(),
+        }
+    } else {
+        Typed::from(&form, &["text", "target", "target_text"], &errors)
+    };
+    let back = Back {
+        edit: Some((iid, typed)),
+        ..Back::default()
+    };
+    page(
+        &app,
+        &s,
+        &scope,
+        PartnershipId(pid),
+        Some(e.id),
+        back,
+        status,
+    )
+    .await
 }
 
 pub(super) async fn delete_indicator(

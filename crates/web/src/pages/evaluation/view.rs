@@ -2,6 +2,7 @@
 //! criteria, indicators with their chart, table and progress.
 
 use super::*;
+use partinnov_domain::evaluation::format_number;
 
 pub struct QuestionView {
     pub name: String,
@@ -40,6 +41,9 @@ pub struct IndicatorView {
     pub chart: String,
     pub rows: Vec<MeasureRow>,
     pub form: Typed,
+    /// The edit form: text and target as they are, or as sent back.
+    pub edit: Typed,
+    pub version: i64,
 }
 
 pub struct CriterionView {
@@ -164,6 +168,25 @@ pub(super) fn view(t: &Tr, base: &str, e: &Evaluation, back: &Back) -> Evaluatio
                             )
                         },
                         rows: measure_row(t, i),
+                        edit: match &back.edit {
+                            Some((id, typed)) if *id == i.id.0 => typed.clone(),
+                            _ => Typed {
+                                values: [
+                                    ("text".to_owned(), i.data.text.clone()),
+                                    (
+                                        "target".to_owned(),
+                                        i.data
+                                            .target
+                                            .map(|v| format_number(v, t.lang))
+                                            .unwrap_or_default(),
+                                    ),
+                                    ("target_text".to_owned(), i.data.target_text.clone()),
+                                ]
+                                .into(),
+                                ..Default::default()
+                            },
+                        },
+                        version: i.version,
                         form: match &back.measure {
                             Some((id, typed)) if *id == i.id.0 => typed.clone(),
                             _ => Typed {
