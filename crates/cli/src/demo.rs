@@ -147,6 +147,9 @@ pub async fn ensure_loaded(store: &Store) -> Result<String> {
         outcomes_and_flows(store)
             .await
             .context("résultats et flux de démonstration")?;
+        evaluation(store)
+            .await
+            .context("évaluation de démonstration")?;
     }
     let user = store
         .user_by_email(DEMO_EMAIL)
@@ -758,5 +761,109 @@ async fn strategy(
             )
             .await?;
     }
+    Ok(())
+}
+
+/// The worked example of the guide (001:1738-1882): the evaluation of the regional
+/// partnership between Envie (Nancy, Reims) and the Caisse d'Épargne Grand Est Europe,
+/// answered with the facts the guide gives, which are the examples of the built-in
+/// template. The guide gives no figure for the indicators (C1, I1)-(C1, I3): none is
+/// invented; the one measurement is the qualitative result the guide reports. Its date is
+/// not in the source: 2019, the year of the Rameau reference it cites, is ours.
+async fn evaluation(store: &Store) -> Result<()> {
+    use partinnov_domain::evaluation::{
+        EvaluationStatus, FilledBy, MeasureValue, Step, builtin_templates,
+    };
+    use partinnov_store::{
+        evaluations::{Answer, EvaluationDraft, MeasurementDraft},
+        partnerships::PartnershipQuery,
+    };
+    let user = store
+        .user_by_email(DEMO_EMAIL)
+        .await?
+        .ok_or_else(|| anyhow!("compte de démonstration absent"))?;
+    let caller = partinnov_store::Caller {
+        user_id: UserId(user.id),
+        name: user.name,
+        email: user.email,
+        is_admin: true,
+        only_workspace: None,
+        read_only: false,
+    };
+    let scope = store.scope(&caller, "envie-grand-est").await?;
+    let list = store
+        .partnerships(&scope, &PartnershipQuery::default())
+        .await?;
+    let p = list
+        .items
+        .iter()
+        .find(|p| p.data.title.contains("Caisse d'Épargne"))
+        .ok_or_else(|| {
+            anyhow!("partenariat Envie × Caisse d'Épargne absent de la démonstration")
+        })?;
+    let template = builtin_templates()
+        .into_iter()
+        .find(|t| t.code == partinnov_domain::evaluation::DEFAULT_TEMPLATE)
+        .ok_or_else(|| anyhow!("modèle d'évaluation du guide absent"))?;
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow!("date"));
+    let e = store
+        .create_evaluation(
+            &scope,
+            p.id,
+            &template.code,
+            "Évaluation du partenariat régional (cas pratique du guide, d'après Le Rameau)",
+            day(2019, 1, 1)?,
+        )
+        .await?;
+    let answers = Step::ALL
+        .iter()
+        .flat_map(|s| template.questions(*s))
+        .filter(|q| !q.example.is_empty())
+        .map(|q| {
+            (
+                q.code.clone(),
+                Answer {
+                    text: q.example.clone(),
+                    filled_by: FilledBy::Structure,
+                },
+            )
+        })
+        .collect();
+    store
+        .update_evaluation(
+            &scope,
+            e.id,
+            e.version,
+            &EvaluationDraft {
+                title: e.data.title.clone(),
+                status: EvaluationStatus::Brouillon,
+                answers,
+            },
+        )
+        .await?;
+    let perception = e
+        .criteria
+        .iter()
+        .flat_map(|c| c.indicators.iter().map(move |i| (c, i)))
+        .find(|(c, i)| c.code == "C1" && i.code == "I4")
+        .map(|(_, i)| i.id)
+        .ok_or_else(|| anyhow!("indicateur (C1, I4) absent du modèle"))?;
+    store
+        .add_measurement(
+            &scope,
+            perception,
+            &MeasurementDraft {
+                measured_on: day(2019, 1, 1)?,
+                value: MeasureValue::Text(
+                    "Pour Envie, soutien à l'innovation : réflexion sur l'écologie industrielle et diversification des activités \
+                     de recyclage (par exemple sur le matériel médical) ; pour l'intérêt général, une preuve de concept en matière \
+                     d'économie circulaire et une expertise en écologie industrielle (001:1860, 1871-1872)."
+                        .into(),
+                ),
+                note: "Résultats clés rapportés par le guide ; date non donnée par la source, 2019 retenu pour la démonstration.".into(),
+                filled_by: FilledBy::Structure,
+            },
+        )
+        .await?;
     Ok(())
 }

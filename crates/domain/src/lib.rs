@@ -8,6 +8,7 @@
 
 pub mod code;
 pub mod dedup;
+pub mod evaluation;
 pub mod event;
 pub mod flow;
 pub mod identity;

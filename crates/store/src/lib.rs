@@ -17,6 +17,7 @@ pub mod dedup;
 mod dialect;
 pub mod enrich;
 pub mod error;
+pub mod evaluations;
 pub mod flows;
 pub mod imports;
 pub mod invitations;
@@ -61,3 +62,6 @@ id_type!(
     InteractionId,
     TokenId
 );
+
+// Evaluations (migration 9), apart so that other id lists merge cleanly.
+id_type!(EvaluationId, CriterionId, IndicatorId, MeasurementId);

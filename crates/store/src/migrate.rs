@@ -48,6 +48,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: M0008,
     },
     Migration {
+        version: 9,
+        name: "evaluations in four steps",
+        sql: M0009,
+    },
+    Migration {
         version: 10,
         name: "capitalisation notes",
         sql: M0010,
@@ -501,6 +506,97 @@ CREATE TABLE plan_actions (
     version BIGINT NOT NULL DEFAULT 1
 );
 CREATE INDEX plan_actions_ws ON plan_actions (workspace_id, status, due_on)
+"#;
+
+/// Version 9: evaluations of a partnership in four steps (001:1729-1882). Built-in
+/// templates live in the binary; `evaluation_templates` holds the ones a workspace imports
+/// (validated JSON, the same format). An evaluation keeps a copy of its template so its
+/// questions do not move under it; step answers are one JSON text (question code → text and
+/// who filled it), read and written whole with the evaluation's version. Criteria and
+/// indicators carry `workspace_id` too, so every query filters on the scope directly.
+/// Figures are fixed-point hundredths (`value_num`, `target`), like cents: never floats.
+const M0009: &str = r#"
+CREATE TABLE evaluation_templates (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,                  -- the template as JSON (domain::evaluation::Template)
+    created_by BIGINT REFERENCES users(id),
+    created_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    UNIQUE (workspace_id, code)
+);
+
+CREATE TABLE evaluations (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    partnership_id BIGINT NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    template_code TEXT NOT NULL,
+    template_body TEXT NOT NULL,         -- copy of the template when the evaluation started
+    title TEXT NOT NULL,
+    answers TEXT NOT NULL DEFAULT '{}',  -- JSON: question code -> text and filled_by
+    status TEXT NOT NULL,                -- brouillon | terminee
+    started_on DATE NOT NULL,
+    criteria_issued INTEGER NOT NULL DEFAULT 0,  -- highest C number ever given
+    created_by BIGINT REFERENCES users(id),
+    created_at {ts} NOT NULL,
+    updated_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX evaluations_p ON evaluations (partnership_id, started_on);
+CREATE INDEX evaluations_ws ON evaluations (workspace_id);
+
+-- C1, C2...: a code is given once per evaluation and never reused after a removal.
+CREATE TABLE evaluation_criteria (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    evaluation_id BIGINT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    text TEXT NOT NULL,
+    grp TEXT NOT NULL DEFAULT '',        -- heading (an impact of the observatory grid)
+    rank INTEGER NOT NULL,
+    indicators_issued INTEGER NOT NULL DEFAULT 0,  -- highest I number ever given
+    version BIGINT NOT NULL DEFAULT 1,
+    UNIQUE (evaluation_id, code)
+);
+
+-- (C1, I1), (C1, I2)...: numbered within the criterion.
+CREATE TABLE evaluation_indicators (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    evaluation_id BIGINT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+    criterion_id BIGINT NOT NULL REFERENCES evaluation_criteria(id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,                  -- quantitatif | qualitatif
+    unit TEXT,                           -- nombre | pourcentage | euros | heures | jours | personnes
+    source TEXT,                         -- automatic source code, NULL when entered by hand
+    target BIGINT,                       -- hundredths, a threshold to reach
+    target_text TEXT NOT NULL DEFAULT '',
+    rank INTEGER NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    UNIQUE (criterion_id, code)
+);
+CREATE INDEX evaluation_indicators_e ON evaluation_indicators (evaluation_id);
+
+CREATE TABLE evaluation_measurements (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    evaluation_id BIGINT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+    indicator_id BIGINT NOT NULL REFERENCES evaluation_indicators(id) ON DELETE CASCADE,
+    measured_on DATE NOT NULL,
+    value_num BIGINT,                    -- hundredths, for a quantitative indicator
+    value_text TEXT NOT NULL DEFAULT '', -- for a qualitative one
+    note TEXT NOT NULL DEFAULT '',
+    filled_by TEXT NOT NULL DEFAULT 'structure',  -- structure | partenaire (invited partners, later)
+    automatic BOOLEAN NOT NULL DEFAULT FALSE,
+    author_id BIGINT REFERENCES users(id),
+    created_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX evaluation_measurements_i ON evaluation_measurements (indicator_id, measured_on);
+CREATE INDEX evaluation_measurements_e ON evaluation_measurements (evaluation_id)
 "#;
 
 /// Version 5: files uploaded for an import, kept between the preview, the check and the

@@ -151,6 +151,30 @@ async fn fill(store: &Store) {
         )
         .await
         .unwrap();
+    // An evaluation with a qualitative measurement: text, date, boolean and NULL figure.
+    let e = store
+        .create_evaluation(
+            &scope,
+            p.id,
+            partinnov_domain::evaluation::DEFAULT_TEMPLATE,
+            "",
+            NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    store
+        .add_measurement(
+            &scope,
+            e.criteria[0].indicators[3].id,
+            &partinnov_store::evaluations::MeasurementDraft {
+                measured_on: NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
+                value: partinnov_domain::evaluation::MeasureValue::Text("Très innovant".into()),
+                note: "Accents : éàü".into(),
+                filled_by: partinnov_domain::evaluation::FilledBy::Structure,
+            },
+        )
+        .await
+        .unwrap();
 }
 
 async fn archive(store: &Store) -> Vec<u8> {

@@ -190,6 +190,8 @@ mod tests {
             include_str!("../templates/carto.html"),
             include_str!("../templates/strategy.html"),
             include_str!("../templates/strategy_suggestion.html"),
+            include_str!("../templates/evaluation.html"),
+            include_str!("../templates/evaluation_templates.html"),
         ];
         let mut missing = vec![];
         for src in sources {

@@ -800,6 +800,23 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/workspaces/{slug}/partnerships"),
     ("post", "/api/v1/workspaces/{slug}/partnerships"),
     ("get", "/api/v1/partnerships"),
+    // Evaluations: {id} is the evaluation, a criterion or an indicator as the path says
+    // (see the id mapping below). Listed before the partnership's deletion, which would
+    // hide them.
+    ("get", "/api/v1/evaluation-templates"),
+    ("post", "/api/v1/workspaces/{slug}/evaluation-templates"),
+    ("get", "/api/v1/partnerships/{id}/evaluations"),
+    ("post", "/api/v1/partnerships/{id}/evaluations"),
+    ("get", "/api/v1/evaluations/{id}"),
+    ("put", "/api/v1/evaluations/{id}"),
+    ("post", "/api/v1/evaluations/{id}/criteria"),
+    ("post", "/api/v1/evaluations/{id}/refresh"),
+    ("post", "/api/v1/criteria/{id}/indicators"),
+    ("put", "/api/v1/indicators/{id}"),
+    ("post", "/api/v1/indicators/{id}/measurements"),
+    ("delete", "/api/v1/indicators/{id}"),
+    ("delete", "/api/v1/criteria/{id}"),
+    ("delete", "/api/v1/evaluations/{id}"),
     ("get", "/api/v1/partnerships/{id}"),
     ("put", "/api/v1/partnerships/{id}"),
     ("delete", "/api/v1/partnerships/{id}"),
@@ -876,6 +893,20 @@ dual_test!(
             )
             .await;
         let aid = action.json["id"].as_i64().expect("action id");
+        let evaluation = app
+            .post(
+                &alice.token,
+                &format!("/api/v1/partnerships/{}/evaluations", pid.0),
+                &json!({}),
+            )
+            .await;
+        let eid = evaluation.json["id"].as_i64().expect("evaluation id");
+        let criterion = evaluation.json["criteria"][0]["id"]
+            .as_i64()
+            .expect("criterion id");
+        let indicator = evaluation.json["criteria"][0]["indicators"][0]["id"]
+            .as_i64()
+            .expect("indicator id");
 
         let doc = app
             .client
@@ -943,6 +974,12 @@ dual_test!(
                         iid
                     } else if path.contains("/actions/") {
                         aid
+                    } else if path.starts_with("/api/v1/evaluations/") {
+                        eid
+                    } else if path.starts_with("/api/v1/criteria/") {
+                        criterion
+                    } else if path.starts_with("/api/v1/indicators/") {
+                        indicator
                     } else if path.contains("organisations") {
                         org.0
                     } else {

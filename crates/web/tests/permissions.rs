@@ -25,6 +25,8 @@ const PAGES: &[(&str, &str)] = &[
     ("GET", "/espaces/{slug}/contacts/export"),
     ("GET", "/espaces/{slug}/tableau-de-bord/export"),
     ("GET", "/espaces/{slug}/parametres"),
+    ("GET", "/espaces/{slug}/partenariats/{id}/evaluation"),
+    ("GET", "/espaces/{slug}/modeles-evaluation"),
     ("GET", "/espaces/{slug}/cartographie"),
     ("GET", "/espaces/{slug}/strategie"),
     (
@@ -39,6 +41,32 @@ const PAGES: &[(&str, &str)] = &[
     ("POST", "/espaces/{slug}/partenariats/{id}/interactions"),
     ("POST", "/espaces/{slug}/partenariats/{id}/resultats"),
     ("POST", "/espaces/{slug}/partenariats/{id}/restaurer"),
+    ("POST", "/espaces/{slug}/partenariats/{id}/evaluation"),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/etapes",
+    ),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/criteres",
+    ),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/indicateurs/{indicator}/mesures",
+    ),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/actualiser",
+    ),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/indicateurs/{indicator}/modifier",
+    ),
+    (
+        "POST",
+        "/espaces/{slug}/partenariats/{id}/evaluation/{evaluation}/indicateurs/{indicator}/supprimer",
+    ),
+    ("POST", "/espaces/{slug}/modeles-evaluation"),
     ("POST", "/espaces/{slug}/contacts"),
     ("POST", "/espaces/{slug}/contacts/{contact}/anonymiser"),
     ("POST", "/espaces/{slug}/parametres"),
@@ -69,6 +97,9 @@ const API: &[(&str, &str)] = &[
     ("GET", "/api/v1/partnerships/{id}/history"),
     ("GET", "/api/v1/partnerships/{id}/interactions"),
     ("GET", "/api/v1/partnerships/{id}/outcomes"),
+    ("GET", "/api/v1/partnerships/{id}/evaluations"),
+    ("GET", "/api/v1/evaluations/{evaluation}"),
+    ("GET", "/api/v1/evaluation-templates?workspace={slug}"),
     ("GET", "/api/v1/workspaces/{slug}/contacts"),
     ("GET", "/api/v1/workspaces/{slug}/contacts/{contact}/export"),
     ("GET", "/api/v1/workspaces/{slug}/partnerships/export"),
@@ -88,6 +119,13 @@ const API: &[(&str, &str)] = &[
     ("PUT", "/api/v1/partnerships/{id}"),
     ("POST", "/api/v1/partnerships/{id}/interactions"),
     ("POST", "/api/v1/partnerships/{id}/outcomes"),
+    ("POST", "/api/v1/partnerships/{id}/evaluations"),
+    ("PUT", "/api/v1/evaluations/{evaluation}"),
+    ("POST", "/api/v1/evaluations/{evaluation}/criteria"),
+    ("POST", "/api/v1/evaluations/{evaluation}/refresh"),
+    ("POST", "/api/v1/indicators/{indicator}/measurements"),
+    ("PUT", "/api/v1/indicators/{indicator}"),
+    ("POST", "/api/v1/workspaces/{slug}/evaluation-templates"),
     ("POST", "/api/v1/workspaces/{slug}/contacts"),
     ("POST", "/api/v1/workspaces/{slug}/imports/partnerships"),
     ("PUT", "/api/v1/workspaces/{slug}/contacts/{contact}"),
@@ -97,6 +135,8 @@ const API: &[(&str, &str)] = &[
     ),
     ("DELETE", "/api/v1/workspaces/{slug}/contacts/{contact}"),
     ("DELETE", "/api/v1/workspaces/{slug}/actions/{action}"),
+    ("DELETE", "/api/v1/indicators/{indicator}"),
+    ("DELETE", "/api/v1/evaluations/{evaluation}"),
     ("DELETE", "/api/v1/partnerships/{id}"),
 ];
 
@@ -106,6 +146,8 @@ struct Target {
     contact: i64,
     member: i64,
     action: i64,
+    evaluation: i64,
+    indicator: i64,
 }
 
 impl Target {
@@ -116,6 +158,8 @@ impl Target {
             .replace("{contact}", &self.contact.to_string())
             .replace("{user}", &self.member.to_string())
             .replace("{action}", &self.action.to_string())
+            .replace("{evaluation}", &self.evaluation.to_string())
+            .replace("{indicator}", &self.indicator.to_string())
     }
 }
 
@@ -143,12 +187,23 @@ async fn beta(db: &partinnov_store::testing::TestDb, app: &TestApp) -> (Person, 
             &json!({"title": "Action Secret Beta", "partnership_id": p.0}),
         )
         .await;
+    let e = app
+        .post(
+            &bruno.token,
+            &format!("/api/v1/partnerships/{}/evaluations", p.0),
+            &json!({"title": "Évaluation Secret Beta"}),
+        )
+        .await;
     let target = Target {
         slug: "beta".into(),
         partnership: p.0,
         contact: c.json["id"].as_i64().unwrap(),
         member: bruno.id.0,
         action: a.json["id"].as_i64().unwrap(),
+        evaluation: e.json["id"].as_i64().unwrap(),
+        indicator: e.json["criteria"][0]["indicators"][0]["id"]
+            .as_i64()
+            .unwrap(),
     };
     (bruno, target)
 }
@@ -170,9 +225,21 @@ async fn snapshot(app: &TestApp, owner: &Person, t: &Target) -> String {
     let s = app
         .get(&owner.token, "/api/v1/workspaces/beta/strategy")
         .await;
+    let e = app
+        .get(
+            &owner.token,
+            &format!("/api/v1/evaluations/{}", t.evaluation),
+        )
+        .await;
     format!(
-        "{}|{}|{}|{}|{}",
-        p.json["version"], p.json["title"], c.json["items"], a.json, s.json["version"]
+        "{}|{}|{}|{}|{}|{}|{}",
+        p.json["version"],
+        p.json["title"],
+        c.json["items"],
+        a.json,
+        s.json["version"],
+        e.json["version"],
+        e.json["criteria"]
     )
 }
 

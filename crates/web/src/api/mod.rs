@@ -3,6 +3,7 @@
 //! the field. The OpenAPI document is generated from these handlers' annotations.
 
 mod documents;
+mod evaluations;
 mod exports;
 mod figures;
 mod graph;
@@ -50,6 +51,7 @@ pub fn router() -> Router<App> {
         .merge(imports::router())
         .merge(graph::router())
         .merge(strategy::router())
+        .merge(evaluations::router())
         .fallback(|| async { ApiError(WebError::NotFound) })
 }
 
@@ -72,6 +74,8 @@ pub fn router() -> Router<App> {
         documents::start_sheets, documents::job, documents::job_zip,
         strategy::get_strategy, strategy::put_strategy, strategy::suggestions,
         strategy::list_actions, strategy::create_action, strategy::get_action, strategy::update_action, strategy::delete_action,
+        evaluations::list_templates, evaluations::import_template, evaluations::list, evaluations::create, evaluations::get_one, evaluations::update, evaluations::delete_one,
+        evaluations::create_criterion, evaluations::refresh, evaluations::delete_criterion, evaluations::create_indicator, evaluations::update_indicator, evaluations::delete_indicator, evaluations::create_measurement,
     ),
     components(schemas(documents::JobStatus, documents::NotesInput, crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
     modifiers(&BearerAuth),

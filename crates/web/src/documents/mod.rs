@@ -5,6 +5,7 @@
 //! the same document.
 
 pub mod cartography;
+pub mod evaluation;
 pub mod sheet;
 pub mod strategy;
 

@@ -9,6 +9,7 @@ mod contacts;
 pub(crate) mod dashboard;
 pub(crate) mod documents;
 pub(crate) mod downloads;
+pub(crate) mod evaluation;
 pub mod history;
 mod home;
 mod imports;
@@ -50,6 +51,7 @@ pub fn router() -> Router<App> {
         .merge(imports::router())
         .merge(carto::router())
         .merge(strategy::router())
+        .merge(evaluation::router())
 }
 
 /// What the layout needs on every page.
