@@ -129,7 +129,8 @@ enum Command {
         command: export::ExportCommand,
     },
     /// Écrit un document en PDF, DOCX ou ODT : fiche de capitalisation d'un partenariat,
-    /// toutes les fiches d'un espace (ZIP), cartographie d'un espace.
+    /// toutes les fiches d'un espace (ZIP), synthèse de la stratégie, rapport d'évaluation,
+    /// cartographie d'un espace.
     Render {
         #[command(subcommand)]
         command: render::RenderCommand,

@@ -29,6 +29,23 @@ pub enum RenderCommand {
         #[arg(long)]
         workspace: String,
     },
+    /// Synthèse de la stratégie partenariale d'un espace.
+    Strategy {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        workspace: String,
+    },
+    /// Rapport d'une évaluation en quatre étapes.
+    Evaluation {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        workspace: String,
+        /// Identifiant de l'évaluation (dans l'API : /api/v1/evaluations/ID).
+        #[arg(long)]
+        evaluation: i64,
+    },
     /// Cartographie d'un espace : graphe, carte et matrices avec leurs légendes.
     Cartography {
         #[command(flatten)]
@@ -120,6 +137,36 @@ pub async fn run(command: RenderCommand) -> Result<()> {
             .await
             .map_err(one_line)?;
             write_out(&common.out, &bytes)
+        }
+        RenderCommand::Strategy { common, workspace } => {
+            let tr = common.tr()?;
+            let format = common.format(&tr)?;
+            let store = common.db.open().await?;
+            let scope = scope_of(&store, &workspace).await?;
+            let file = documents::strategy_file(&store, &scope, format, tr)
+                .await
+                .map_err(one_line)?;
+            write_out(&common.out, &file.bytes)
+        }
+        RenderCommand::Evaluation {
+            common,
+            workspace,
+            evaluation,
+        } => {
+            let tr = common.tr()?;
+            let format = common.format(&tr)?;
+            let store = common.db.open().await?;
+            let scope = scope_of(&store, &workspace).await?;
+            let file = documents::evaluation_file(
+                &store,
+                &scope,
+                partinnov_store::EvaluationId(evaluation),
+                format,
+                tr,
+            )
+            .await
+            .map_err(one_line)?;
+            write_out(&common.out, &file.bytes)
         }
         RenderCommand::Cartography {
             common,

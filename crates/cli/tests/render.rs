@@ -95,6 +95,31 @@ fn renders_sheets_and_the_cartography_and_refuses_bad_input_in_one_line() {
     assert_eq!(code, 0, "{err}");
     assert!(std::fs::read(&carto).unwrap().starts_with(b"%PDF-"));
 
+    let strategy = dir.path().join("strategie.odt");
+    let (code, err) = run(&[
+        "render",
+        "strategy",
+        "--database-url",
+        &url,
+        "--workspace",
+        "structure-1",
+        "--format",
+        "odt",
+        "--out",
+        strategy.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&strategy).unwrap()).unwrap();
+    let mut content = String::new();
+    zip.by_name("content.xml")
+        .unwrap()
+        .read_to_string(&mut content)
+        .unwrap();
+    assert!(
+        content.contains("compléter"),
+        "an empty canvas is to be completed"
+    );
+
     // Bad input: one line, non-zero, nothing written.
     let nowhere = dir.path().join("rien.pdf");
     for args in [

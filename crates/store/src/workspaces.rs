@@ -343,6 +343,25 @@ impl Store {
     }
 
     /// The workspace as its members see it (with the caller's role).
+    /// The registry organisation of the scope's own structure, if it is recorded. Works for
+    /// the command line's read scope too (which holds no membership).
+    pub async fn workspace_organisation(
+        &self,
+        scope: &WorkspaceScope,
+    ) -> Result<Option<OrganisationId>> {
+        #[derive(FromQueryResult)]
+        struct O {
+            organisation_id: Option<i64>,
+        }
+        let o: Option<O> = db::one(
+            &self.db,
+            "SELECT organisation_id FROM workspaces WHERE id = $1",
+            vec![scope.workspace_id.0.into()],
+        )
+        .await?;
+        Ok(o.and_then(|o| o.organisation_id).map(OrganisationId))
+    }
+
     pub async fn workspace(&self, scope: &WorkspaceScope) -> Result<Workspace> {
         db::one(
             &self.db,

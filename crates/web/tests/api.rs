@@ -841,6 +841,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/organisations/{id}/merge"),
     ("get", "/api/v1/workspaces/{slug}/graph"),
     ("get", "/api/v1/partnerships/{id}/sheet"),
+    ("get", "/api/v1/workspaces/{slug}/documents/strategy"),
+    ("get", "/api/v1/evaluations/{id}/report"),
     ("get", "/api/v1/partnerships/{id}/capitalisation"),
     ("put", "/api/v1/partnerships/{id}/capitalisation"),
     ("get", "/api/v1/workspaces/{slug}/documents/cartography"),

@@ -31,6 +31,8 @@ pub fn router() -> Router<App> {
             get(get_notes).put(put_notes),
         )
         .route("/workspaces/{slug}/documents/cartography", get(cartography))
+        .route("/workspaces/{slug}/documents/strategy", get(strategy))
+        .route("/evaluations/{id}/report", get(evaluation_report))
         .route(
             "/workspaces/{slug}/documents/sheets",
             axum::routing::post(start_sheets),
@@ -145,6 +147,54 @@ pub async fn cartography(
     Ok(documents::cartography_file(&app.store, &scope, &params, tr)
         .await?
         .into_response())
+}
+
+/// The strategy synthesis of a workspace: answers, priorities, suggestions, action plan.
+#[utoipa::path(get, path = "/api/v1/workspaces/{slug}/documents/strategy", tag = "documents",
+    params(("slug" = String, Path), ("format" = Option<String>, Query, description = "pdf (default) | docx | odt")),
+    responses((status = 200, description = "the document"), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn strategy(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> ApiResult<Response> {
+    let tr = lang(&headers);
+    let format = documents::format(params.get("format"), &tr)?;
+    let scope = app.store.scope(&caller, &slug).await?;
+    Ok(documents::strategy_file(&app.store, &scope, format, tr)
+        .await?
+        .into_response())
+}
+
+/// The report of an evaluation: parties, the four steps, criteria and indicators with
+/// targets and measurements, a chart per measured indicator.
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}/report", tag = "documents",
+    params(("id" = i64, Path), ("format" = Option<String>, Query, description = "pdf (default) | docx | odt")),
+    responses((status = 200, description = "the document"), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn evaluation_report(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    params: Params,
+) -> ApiResult<Response> {
+    let tr = lang(&headers);
+    let format = documents::format(params.get("format"), &tr)?;
+    let (scope, _) = app
+        .store
+        .evaluation_any(&caller, partinnov_store::EvaluationId(id))
+        .await?;
+    Ok(documents::evaluation_file(
+        &app.store,
+        &scope,
+        partinnov_store::EvaluationId(id),
+        format,
+        tr,
+    )
+    .await?
+    .into_response())
 }
 
 /// Where a background job stands.

@@ -70,7 +70,7 @@ pub fn router() -> Router<App> {
         crate::duplicates::api_list, crate::duplicates::api_merge,
         imports::import,
         graph::graph,
-        documents::sheet, documents::get_notes, documents::put_notes, documents::cartography,
+        documents::sheet, documents::strategy, documents::evaluation_report, documents::get_notes, documents::put_notes, documents::cartography,
         documents::start_sheets, documents::job, documents::job_zip,
         strategy::get_strategy, strategy::put_strategy, strategy::suggestions,
         strategy::list_actions, strategy::create_action, strategy::get_action, strategy::update_action, strategy::delete_action,

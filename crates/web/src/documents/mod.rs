@@ -100,6 +100,45 @@ pub async fn sheet_file(
         .map_err(|e| WebError::Internal(Box::new(e)))?
 }
 
+/// The strategy synthesis of a workspace as a file.
+pub async fn strategy_file(
+    store: &partinnov_store::Store,
+    scope: &partinnov_store::WorkspaceScope,
+    format: DocFormat,
+    t: Tr,
+) -> Result<File, WebError> {
+    let doc = strategy::strategy_synthesis(store, scope, &t).await?;
+    let stem = format!("strategie-{}", scope.slug);
+    tokio::task::spawn_blocking(move || file(&doc, format, &stem))
+        .await
+        .map_err(|e| WebError::Internal(Box::new(e)))?
+}
+
+/// The report of evaluation `id` (of a partnership of the scope's workspace) as a file.
+pub async fn evaluation_file(
+    store: &partinnov_store::Store,
+    scope: &partinnov_store::WorkspaceScope,
+    id: partinnov_store::EvaluationId,
+    format: DocFormat,
+    t: Tr,
+) -> Result<File, WebError> {
+    let e = store.evaluation(scope, id).await?;
+    let p = store.partnership(scope, e.partnership_id).await?;
+    let doc = evaluation::evaluation_document(
+        &t,
+        &evaluation::ReportContext {
+            structure: &scope.name,
+            partnership: &p,
+            issued_on: Utc::now().date_naive(),
+        },
+        &e,
+    );
+    let stem = format!("evaluation-{}", p.data.title);
+    tokio::task::spawn_blocking(move || file(&doc, format, &stem))
+        .await
+        .map_err(|e| WebError::Internal(Box::new(e)))?
+}
+
 /// The cartography of a workspace as a document, with the filters and day of the query.
 pub async fn cartography_file(
     store: &partinnov_store::Store,

@@ -10,9 +10,9 @@ use partinnov_render::{
     timeline::{Bar, Timeline, timeline_svg},
 };
 use partinnov_store::{
-    OrganisationId, PartnershipId, Store, StoreError, WorkspaceScope,
-    capitalisation::Capitalisation, flows::Dashboard, organisations::Organisation,
-    outcomes::Outcome, partnerships::Partnership, people::Interaction,
+    PartnershipId, Store, StoreError, WorkspaceScope, capitalisation::Capitalisation,
+    flows::Dashboard, organisations::Organisation, outcomes::Outcome, partnerships::Partnership,
+    people::Interaction,
 };
 
 use super::{blank, text_or_missing};
@@ -43,9 +43,8 @@ pub async fn gather(
     today: NaiveDate,
 ) -> Result<SheetData, StoreError> {
     let partnership = store.partnership(scope, id).await?;
-    let workspace = store.workspace(scope).await?;
-    let structure = match workspace.organisation_id {
-        Some(o) => Some(store.organisation(OrganisationId(o)).await?),
+    let structure = match store.workspace_organisation(scope).await? {
+        Some(o) => Some(store.organisation(o).await?),
         None => None,
     };
     let mut partners = Vec::with_capacity(partnership.data.partners.len());
@@ -60,7 +59,7 @@ pub async fn gather(
     let produced = store.dashboard_of(scope, from, to, Some(id)).await?;
     let notes = store.capitalisation(scope, id).await?;
     Ok(SheetData {
-        workspace_name: workspace.name,
+        workspace_name: scope.name.clone(),
         structure,
         partnership,
         partners,

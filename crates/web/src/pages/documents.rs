@@ -37,6 +37,14 @@ pub fn router() -> Router<App> {
         )
         .route("/espaces/{slug}/documents", get(documents_page))
         .route(
+            "/espaces/{slug}/documents/strategie",
+            get(strategy_download),
+        )
+        .route(
+            "/espaces/{slug}/documents/evaluations/{id}",
+            get(evaluation_download),
+        )
+        .route(
             "/espaces/{slug}/documents/cartographie",
             get(cartography_download),
         )
@@ -221,11 +229,46 @@ async fn cartography_download(
     )
 }
 
+async fn strategy_download(
+    State(app): State<App>,
+    s: Session,
+    Path(slug): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let params = Params::from_query(raw.as_deref());
+    let format = documents::format(params.get("format"), &s.t)?;
+    Ok(documents::strategy_file(&app.store, &scope, format, s.t)
+        .await?
+        .into_response())
+}
+
+async fn evaluation_download(
+    State(app): State<App>,
+    s: Session,
+    Path((slug, id)): Path<(String, i64)>,
+    RawQuery(raw): RawQuery,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let params = Params::from_query(raw.as_deref());
+    let format = documents::format(params.get("format"), &s.t)?;
+    Ok(documents::evaluation_file(
+        &app.store,
+        &scope,
+        partinnov_store::EvaluationId(id),
+        format,
+        s.t,
+    )
+    .await?
+    .into_response())
+}
+
 #[derive(Template)]
 #[template(path = "documents.html")]
 struct DocumentsPage {
     c: Chrome,
     cartography: Links,
+    strategy: Links,
     partnerships: i64,
 }
 
@@ -240,6 +283,9 @@ async fn documents_page(
         c: Chrome::new(&app.store, &s, Some(&scope), s.t.t("doc.page_title")).await?,
         cartography: Links {
             base: format!("/espaces/{slug}/documents/cartographie?"),
+        },
+        strategy: Links {
+            base: format!("/espaces/{slug}/documents/strategie?"),
         },
         partnerships: summary.total,
     };
