@@ -122,6 +122,42 @@ async fn fill(store: &Store) {
         )
         .await
         .unwrap();
+    // Outcomes and flows (migrations 2 and 4), with NULLs, a boolean and a date.
+    store
+        .create_outcome(
+            &scope,
+            p.id,
+            &partinnov_store::outcomes::OutcomeDraft {
+                person_ref: partinnov_domain::event::PersonRef::parse("P-2024-001").unwrap(),
+                kind: partinnov_domain::event::OutcomeKind::Pmsmp,
+                started_on: NaiveDate::from_ymd_opt(2024, 3, 4),
+                ended_on: NaiveDate::from_ymd_opt(2024, 3, 15),
+                days: Some(10),
+                hours: None,
+                contract: None,
+                duration_days: None,
+                aided: false,
+                working_time_pct: None,
+                note: "Immersion réussie".into(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .create_flow(
+            &scope,
+            p.id,
+            &partinnov_store::flows::FlowDraft {
+                kind: partinnov_domain::flow::FlowKind::DonFinancier,
+                year: 2024,
+                amount_cents: 1_250_000,
+                days: None,
+                day_rate_cents: None,
+                note: "Don à l'été".into(),
+            },
+        )
+        .await
+        .unwrap();
     // The strategy canvas and its action plan (migration 8).
     store
         .save_strategy(
@@ -227,6 +263,13 @@ async fn check_usable(store: &Store) {
         1,
         "the history comes along"
     );
+    // Outcomes and flows come along: what the partnership produced is not lost.
+    let outcomes = store.outcomes(&scope, p.id).await.unwrap();
+    assert_eq!(outcomes.len(), 1, "the immersion survives the move");
+    assert_eq!(outcomes[0].data.days, Some(10));
+    let flows = store.flows(&scope, p.id).await.unwrap();
+    assert_eq!(flows.len(), 1, "the donation survives the move");
+    assert_eq!(flows[0].data.amount_cents, 1_250_000);
     let strategy = store.strategy(&scope).await.unwrap();
     assert_eq!(strategy.answers[0].text, "Emploi durable : « d'abord »");
     assert_eq!(strategy.priorities, ["Filière textile"]);
