@@ -74,16 +74,24 @@ pub async fn gather(
 pub fn document(d: &SheetData, t: &Tr, today: NaiveDate) -> Document {
     let p = &d.partnership;
     let partner_names: Vec<&str> = d.partners.iter().map(|o| o.data.name.as_str()).collect();
-    let mut doc = blank(
-        t,
-        t.f("sheet.title", &[("title", &p.data.title)]),
-        Some(format!(
+    // "Structure × partners" under the title, unless the title already names the partners.
+    let folded_title = partinnov_domain::text::fold(&p.data.title);
+    let named = partner_names
+        .iter()
+        .all(|n| folded_title.contains(&partinnov_domain::text::fold(n)));
+    let subtitle = (!named).then(|| {
+        format!(
             "{} × {}",
             d.structure
                 .as_ref()
                 .map_or(d.workspace_name.as_str(), |o| o.data.name.as_str()),
             partner_names.join(", ")
-        )),
+        )
+    });
+    let mut doc = blank(
+        t,
+        t.f("sheet.title", &[("title", &p.data.title)]),
+        subtitle,
         today,
     );
     let b = &mut doc.blocks;
