@@ -76,19 +76,21 @@ pub struct File {
 
 impl IntoResponse for File {
     fn into_response(self) -> Response {
-        (
-            [
-                (header::CONTENT_TYPE, self.content_type.to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", self.name),
-                ),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            self.bytes,
-        )
-            .into_response()
+        (attachment(self.content_type, &self.name), self.bytes).into_response()
     }
+}
+
+/// The headers of a download: its type, its suggested name, and never cached (it holds a
+/// workspace's data).
+pub fn attachment(content_type: &str, name: &str) -> [(header::HeaderName, String); 3] {
+    [
+        (header::CONTENT_TYPE, content_type.to_owned()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ),
+        (header::CACHE_CONTROL, "no-store".to_owned()),
+    ]
 }
 
 fn internal(e: impl std::error::Error + Send + Sync + 'static) -> WebError {

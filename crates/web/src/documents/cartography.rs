@@ -12,7 +12,7 @@ use partinnov_render::{
 };
 use partinnov_store::carto::CartoData;
 
-use super::blank;
+use super::{blank, cell, heading};
 use crate::{carto, i18n::Tr};
 
 /// The document of the cartography of `name` (a workspace, or the caller's network).
@@ -37,7 +37,7 @@ pub fn document(
     b.push(Block::Paragraph(vec![Inline::text(summary.clone())]));
 
     let title = carto::title(t, name);
-    b.push(heading(t.t("carto.graph")));
+    b.push(heading(1, t.t("carto.graph")));
     b.push(Block::Picture(Picture {
         svg: graph_svg(&view, &carto::graph_options(lang, &title)),
         caption: title.clone(),
@@ -100,7 +100,7 @@ pub fn document(
 
     b.push(Block::PageBreak);
     let map_title = t.f("carto.map_title", &[("name", name)]);
-    b.push(heading(t.t("doc.carto_map")));
+    b.push(heading(1, t.t("doc.carto_map")));
     let counts = map::counts(&view);
     b.push(Block::Picture(Picture {
         svg: carto::map_svg(&view, lang, &map_title, None),
@@ -138,7 +138,7 @@ pub fn document(
 
     b.push(Block::PageBreak);
     let matrix_title = t.f("carto.matrix_title", &[("name", name)]);
-    b.push(heading(t.t("doc.carto_matrix")));
+    b.push(heading(1, t.t("doc.carto_matrix")));
     b.push(Block::Picture(Picture {
         svg: matrix::form_matrix_svg(&view, lang, &matrix_title, "matrice"),
         caption: matrix_title.clone(),
@@ -178,15 +178,4 @@ pub fn document(
         caption: None,
     }));
     doc
-}
-
-fn heading(text: &str) -> Block {
-    Block::Heading {
-        level: 1,
-        text: text.to_owned(),
-    }
-}
-
-fn cell(s: &str) -> Vec<Inline> {
-    vec![Inline::text(s)]
 }

@@ -10,7 +10,7 @@ use partinnov_domain::{
     evaluation::{IndicatorKind, MeasureValue, Step, Unit, format_value, format_with_unit},
     lang::Lang,
 };
-use partinnov_render::document::{Block, Document, Fact, Inline, Labels, Picture, Table};
+use partinnov_render::document::{Block, Document, Fact, Inline, Picture, Table};
 use partinnov_store::{
     evaluations::{Evaluation, Indicator},
     partnerships::Partnership,
@@ -235,17 +235,13 @@ pub fn evaluation_document(t: &Tr, ctx: &ReportContext<'_>, e: &Evaluation) -> D
         blocks.extend(answers(e, *step));
     }
     Document {
-        title: e.data.title.clone(),
-        subtitle: Some(t.f("evaluation.doc_subtitle", &[("title", &p.data.title)])),
-        lang: t.lang.as_str().to_owned(),
-        issued_on: ctx.issued_on,
-        labels: Labels {
-            missing: t.t("evaluation.doc_missing").to_owned(),
-            issued: t.t("evaluation.doc_issued").to_owned(),
-            page: t.t("evaluation.doc_page").to_owned(),
-            figure: t.t("evaluation.doc_figure").to_owned(),
-        },
         blocks,
+        ..super::blank(
+            t,
+            e.data.title.clone(),
+            Some(t.f("evaluation.doc_subtitle", &[("title", &p.data.title)])),
+            ctx.issued_on,
+        )
     }
 }
 

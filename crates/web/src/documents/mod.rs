@@ -10,13 +10,13 @@ pub mod sheet;
 pub mod strategy;
 
 use chrono::{NaiveDate, Utc};
-use partinnov_render::document::{DocFormat, Document, Inline, Labels};
+use partinnov_render::document::{Block, DocFormat, Document, Inline, Labels};
 use partinnov_store::PartnershipId;
 
 use crate::{api::Params, error::WebError, exports::File, i18n::Tr};
 
 /// The words the writers print themselves, from the catalogue.
-pub fn labels(t: &Tr) -> Labels {
+fn labels(t: &Tr) -> Labels {
     Labels {
         missing: t.t("doc.missing").to_owned(),
         issued: t.t("doc.issued").to_owned(),
@@ -40,6 +40,38 @@ pub fn blank(t: &Tr, title: String, subtitle: Option<String>, today: NaiveDate) 
 /// A text that may be empty: the text, or "à compléter".
 pub fn text_or_missing(s: &str) -> Vec<Inline> {
     vec![Inline::or_missing(s)]
+}
+
+pub fn heading(level: u8, text: &str) -> Block {
+    Block::Heading {
+        level,
+        text: text.to_owned(),
+    }
+}
+
+/// A table cell holding plain text.
+pub fn cell(s: &str) -> Vec<Inline> {
+    vec![Inline::text(s)]
+}
+
+/// A note as paragraphs, one per blank-line-separated block with its whitespace runs made
+/// single spaces; an empty note is one "à compléter".
+pub fn paragraphs(text: &str) -> Vec<Block> {
+    let parts: Vec<Block> = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            Block::Paragraph(vec![Inline::text(
+                p.split_whitespace().collect::<Vec<_>>().join(" "),
+            )])
+        })
+        .collect();
+    if parts.is_empty() {
+        vec![Block::Paragraph(vec![Inline::Missing])]
+    } else {
+        parts
+    }
 }
 
 /// The `format` query value: PDF unless another is named; an unknown one is refused.
@@ -71,15 +103,20 @@ pub fn file_stem(s: &str) -> String {
     }
 }
 
-/// Writes `doc` in `format` as a download named `{stem}.{ext}`. A document that cannot be
-/// written (a broken picture, say) is an internal error, logged once, never half a file.
-pub fn file(doc: &Document, format: DocFormat, stem: &str) -> Result<File, WebError> {
-    let bytes = partinnov_render::document::write(doc, format)
-        .map_err(|e| WebError::Internal(Box::new(e)))?;
+/// Writes `doc` in `format`, off the async threads, as a download named `{stem}.{ext}`. A
+/// document that cannot be written (a broken picture, say) is an internal error, logged
+/// once, never half a file.
+async fn file(doc: Document, format: DocFormat, stem: &str) -> Result<File, WebError> {
+    let name = format!("{}.{}", file_stem(stem), format.as_str());
+    let bytes =
+        tokio::task::spawn_blocking(move || partinnov_render::document::write(&doc, format))
+            .await
+            .map_err(|e| WebError::Internal(Box::new(e)))?
+            .map_err(|e| WebError::Internal(Box::new(e)))?;
     Ok(File {
         bytes,
         content_type: format.content_type(),
-        name: format!("{}.{}", file_stem(stem), format.as_str()),
+        name,
     })
 }
 
@@ -95,9 +132,7 @@ pub async fn sheet_file(
     let data = sheet::gather(store, scope, PartnershipId(id), today).await?;
     let doc = sheet::document(&data, &t, today);
     let stem = format!("fiche-{}", data.partnership.data.title);
-    tokio::task::spawn_blocking(move || file(&doc, format, &stem))
-        .await
-        .map_err(|e| WebError::Internal(Box::new(e)))?
+    file(doc, format, &stem).await
 }
 
 /// The strategy synthesis of a workspace as a file.
@@ -109,9 +144,7 @@ pub async fn strategy_file(
 ) -> Result<File, WebError> {
     let doc = strategy::strategy_synthesis(store, scope, &t).await?;
     let stem = format!("strategie-{}", scope.slug);
-    tokio::task::spawn_blocking(move || file(&doc, format, &stem))
-        .await
-        .map_err(|e| WebError::Internal(Box::new(e)))?
+    file(doc, format, &stem).await
 }
 
 /// The report of evaluation `id` (of a partnership of the scope's workspace) as a file.
@@ -134,9 +167,7 @@ pub async fn evaluation_file(
         &e,
     );
     let stem = format!("evaluation-{}", p.data.title);
-    tokio::task::spawn_blocking(move || file(&doc, format, &stem))
-        .await
-        .map_err(|e| WebError::Internal(Box::new(e)))?
+    file(doc, format, &stem).await
 }
 
 /// The cartography of a workspace as a document, with the filters and day of the query.
@@ -153,9 +184,7 @@ pub async fn cartography_file(
     let data = store.carto(scope).await?;
     let doc = cartography::document(&data, &scope.name, &sel, &t, today);
     let stem = format!("cartographie-{}-{}", scope.slug, sel.as_of);
-    tokio::task::spawn_blocking(move || file(&doc, format, &stem))
-        .await
-        .map_err(|e| WebError::Internal(Box::new(e)))?
+    file(doc, format, &stem).await
 }
 
 /// Every capitalisation sheet of the scope's workspace in one ZIP, one file per

@@ -15,7 +15,7 @@ use partinnov_store::{
     people::Interaction,
 };
 
-use super::{blank, text_or_missing};
+use super::{blank, cell, heading, paragraphs, text_or_missing};
 use crate::{i18n::Tr, pages::partnerships::euros};
 
 /// Interactions listed in full; older ones are counted, not listed (the timeline shows all).
@@ -290,34 +290,9 @@ pub fn document(d: &SheetData, t: &Tr, today: NaiveDate) -> Document {
         ("sheet.outlook", &d.notes.data.outlook),
     ] {
         b.push(heading(1, t.t(key)));
-        paragraphs(b, text);
+        b.extend(paragraphs(text));
     }
     doc
-}
-
-fn heading(level: u8, text: &str) -> Block {
-    Block::Heading {
-        level,
-        text: text.to_owned(),
-    }
-}
-
-fn cell(s: &str) -> Vec<Inline> {
-    vec![Inline::text(s)]
-}
-
-/// A note as paragraphs (one per blank-line-separated block), or "à compléter".
-fn paragraphs(b: &mut Vec<Block>, text: &str) {
-    let mut any = false;
-    for para in text.split("\n\n").map(str::trim).filter(|s| !s.is_empty()) {
-        any = true;
-        b.push(Block::Paragraph(vec![Inline::text(
-            para.split_whitespace().collect::<Vec<_>>().join(" "),
-        )]));
-    }
-    if !any {
-        b.push(Block::Paragraph(vec![Inline::Missing]));
-    }
 }
 
 fn party(t: &Tr, p: ObjectiveParty) -> String {

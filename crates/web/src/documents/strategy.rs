@@ -8,11 +8,12 @@ use partinnov_domain::{
     strategy::{StrategyQuestion, suggestions::Suggestion},
     typology::{Family, PartnershipStatus},
 };
-use partinnov_render::document::{Block, Document, Fact, Inline, Labels, Table};
+use partinnov_render::document::{Block, Document, Fact, Inline, Table};
 use partinnov_store::{
     Store, StoreError, WorkspaceScope, actions::PlanAction, people::HomeSummary, strategy::Strategy,
 };
 
+use super::{blank, heading, paragraphs};
 use crate::{
     i18n::Tr,
     strategy::{question, reason},
@@ -55,14 +56,10 @@ pub async fn strategy_synthesis(
 
 /// The synthesis as a document, in the language of `t`.
 pub fn strategy_document(s: &StrategySynthesis<'_>, t: &Tr) -> Document {
-    let heading = |text: &str| Block::Heading {
-        level: 1,
-        text: text.to_owned(),
-    };
     let mut blocks = vec![
-        heading(t.t("strategy.doc.figures")),
+        heading(1, t.t("strategy.doc.figures")),
         Block::Facts(key_figures(s.figures, t)),
-        heading(t.t("strategy.doc.questions")),
+        heading(1, t.t("strategy.doc.questions")),
     ];
     for q in StrategyQuestion::ALL {
         blocks.push(Block::Heading {
@@ -73,7 +70,7 @@ pub fn strategy_document(s: &StrategySynthesis<'_>, t: &Tr) -> Document {
         blocks.extend(paragraphs(text));
     }
 
-    blocks.push(heading(t.t("strategy.priorities")));
+    blocks.push(heading(1, t.t("strategy.priorities")));
     if s.strategy.priorities.is_empty() {
         blocks.push(Block::Paragraph(vec![Inline::Missing]));
     } else {
@@ -92,7 +89,7 @@ pub fn strategy_document(s: &StrategySynthesis<'_>, t: &Tr) -> Document {
         ));
     }
 
-    blocks.push(heading(t.t("strategy.suggestions")));
+    blocks.push(heading(1, t.t("strategy.suggestions")));
     if s.suggestions.is_empty() {
         blocks.push(Block::Paragraph(vec![Inline::text(
             t.t("strategy.no_suggestion"),
@@ -106,7 +103,7 @@ pub fn strategy_document(s: &StrategySynthesis<'_>, t: &Tr) -> Document {
         ));
     }
 
-    blocks.push(heading(t.t("strategy.plan")));
+    blocks.push(heading(1, t.t("strategy.plan")));
     if s.actions.is_empty() {
         blocks.push(Block::Paragraph(vec![Inline::Missing]));
     } else {
@@ -114,32 +111,13 @@ pub fn strategy_document(s: &StrategySynthesis<'_>, t: &Tr) -> Document {
     }
 
     Document {
-        title: t.f("strategy.doc.title", &[("name", s.workspace)]),
-        subtitle: Some(t.t("strategy.doc.subtitle").to_owned()),
-        lang: t.lang_code().to_owned(),
-        issued_on: s.issued_on,
-        labels: Labels {
-            missing: t.t("strategy.doc.missing").to_owned(),
-            issued: t.t("strategy.doc.issued").to_owned(),
-            page: t.t("strategy.doc.page").to_owned(),
-            figure: t.t("strategy.doc.figure").to_owned(),
-        },
         blocks,
-    }
-}
-
-/// An answer as paragraphs (a blank line separates them); empty → "à compléter".
-fn paragraphs(text: &str) -> Vec<Block> {
-    let parts: Vec<Block> = text
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| Block::Paragraph(vec![Inline::text(p)]))
-        .collect();
-    if parts.is_empty() {
-        vec![Block::Paragraph(vec![Inline::Missing])]
-    } else {
-        parts
+        ..blank(
+            t,
+            t.f("strategy.doc.title", &[("name", s.workspace)]),
+            Some(t.t("strategy.doc.subtitle").to_owned()),
+            s.issued_on,
+        )
     }
 }
 

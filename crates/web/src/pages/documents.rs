@@ -7,7 +7,7 @@ use askama::Template;
 use axum::{
     Router,
     extract::{Path, RawQuery, State},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
@@ -381,14 +381,7 @@ pub fn job_output(
         .ok_or(WebError::NotFound)?;
     match j.state {
         JobState::Done(out) => Ok((
-            [
-                (header::CONTENT_TYPE, out.content_type.to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", out.name),
-                ),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
+            crate::exports::attachment(out.content_type, &out.name),
             out.bytes,
         )
             .into_response()),
