@@ -11,7 +11,7 @@ use partinnov_store::{Store, WorkspaceScope};
 use partinnov_web::{
     api::Params,
     error::{FieldError, WebError},
-    exports::{self, File},
+    exports,
     i18n::Tr,
 };
 
@@ -72,28 +72,37 @@ pub struct Common {
 
 impl Common {
     fn params(&self) -> Result<Params> {
-        let mut map = std::collections::HashMap::new();
-        for f in &self.filters {
-            let Some((k, v)) = f.split_once('=') else {
-                bail!("filtre « {f} » illisible : écrivez CLÉ=VALEUR, par exemple family=mecenat");
-            };
-            map.insert(k.trim().to_owned(), v.trim().to_owned());
-        }
-        map.insert("format".into(), self.format.clone());
-        Ok(Params(map))
+        params(&self.filters, &self.format)
     }
 
     fn tr(&self) -> Result<Tr> {
-        let lang: Lang = self
-            .lang
-            .parse()
-            .map_err(|_| anyhow::anyhow!("langue « {} » inconnue : fr ou en", self.lang))?;
-        Ok(Tr::new(lang))
+        tr(&self.lang)
     }
 }
 
-/// A web error as the one line the command prints.
-fn one_line(e: WebError) -> anyhow::Error {
+/// `--filter CLÉ=VALEUR` options and the format, as the API's query parameters.
+pub(crate) fn params(filters: &[String], format: &str) -> Result<Params> {
+    let mut map = std::collections::HashMap::new();
+    for f in filters {
+        let Some((k, v)) = f.split_once('=') else {
+            bail!("filtre « {f} » illisible : écrivez CLÉ=VALEUR, par exemple family=mecenat");
+        };
+        map.insert(k.trim().to_owned(), v.trim().to_owned());
+    }
+    map.insert("format".into(), format.to_owned());
+    Ok(Params(map))
+}
+
+/// The catalogue of `--lang`.
+pub(crate) fn tr(lang: &str) -> Result<Tr> {
+    let lang: Lang = lang
+        .parse()
+        .map_err(|_| anyhow::anyhow!("langue « {lang} » inconnue : fr ou en"))?;
+    Ok(Tr::new(lang))
+}
+
+/// A web error as the one line the command prints; `missing` names what was not found.
+pub(crate) fn one_line(e: WebError, missing: &str) -> anyhow::Error {
     match e {
         WebError::Invalid(errors) => anyhow::anyhow!(
             "{}",
@@ -103,7 +112,8 @@ fn one_line(e: WebError) -> anyhow::Error {
                 .collect::<Vec<_>>()
                 .join(" ; ")
         ),
-        WebError::NotFound => anyhow::anyhow!("espace introuvable"),
+        WebError::NotFound => anyhow::anyhow!("{missing} introuvable"),
+        WebError::Internal(e) => anyhow::anyhow!("erreur interne : {e}"),
         other => anyhow::anyhow!("{other}"),
     }
 }
@@ -135,8 +145,8 @@ pub async fn run(command: ExportCommand) -> Result<()> {
             exports::dashboard_export(&store, &scope, &params, &tr).await
         }
     }
-    .map_err(one_line)?;
-    write_out(&common.out, &file)
+    .map_err(|e| one_line(e, "espace"))?;
+    write_out(&common.out, &file.bytes, "export")
 }
 
 /// What is exported, and from which workspace.
@@ -148,32 +158,28 @@ enum Wanted {
 }
 
 /// Read access for whoever holds the database URL.
-async fn scope_of(store: &Store, slug: &str) -> Result<WorkspaceScope> {
+pub(crate) async fn scope_of(store: &Store, slug: &str) -> Result<WorkspaceScope> {
     store
         .operator_read_scope(slug)
         .await
         .with_context(|| format!("espace « {slug} »"))
 }
 
-/// Writes next to the target and renames at the end, so a failed export never leaves a
-/// truncated file under the expected name.
-fn write_out(out: &PathBuf, file: &File) -> Result<()> {
+/// Writes next to the target and renames at the end, so a failed export or render never
+/// leaves a truncated file under the expected name. `what` names it in the closing line.
+pub(crate) fn write_out(out: &PathBuf, bytes: &[u8], what: &str) -> Result<()> {
     use std::io::Write;
     if out.as_os_str() == "-" {
         std::io::stdout()
-            .write_all(&file.bytes)
+            .write_all(bytes)
             .context("écriture sur la sortie standard impossible")?;
         return Ok(());
     }
     let partial = out.with_extension("partiel");
-    std::fs::write(&partial, &file.bytes)
+    std::fs::write(&partial, bytes)
         .with_context(|| format!("impossible d'écrire {}", partial.display()))?;
     std::fs::rename(&partial, out)
         .with_context(|| format!("impossible de créer {}", out.display()))?;
-    eprintln!(
-        "export écrit : {} ({} octets)",
-        out.display(),
-        file.bytes.len()
-    );
+    eprintln!("{what} écrit : {} ({} octets)", out.display(), bytes.len());
     Ok(())
 }

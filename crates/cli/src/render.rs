@@ -5,11 +5,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use partinnov_domain::lang::Lang;
 use partinnov_store::PartnershipId;
-use partinnov_web::{api::Params, documents, error::WebError, exports::File, i18n::Tr};
+use partinnov_web::{documents, exports::File, i18n::Tr};
 
-use crate::Db;
+use crate::{
+    Db,
+    export::{one_line, params, scope_of, tr, write_out},
+};
 
 #[derive(Subcommand)]
 pub enum RenderCommand {
@@ -76,32 +78,12 @@ pub struct Common {
 
 impl Common {
     fn tr(&self) -> Result<Tr> {
-        let lang: Lang = self
-            .lang
-            .parse()
-            .map_err(|_| anyhow::anyhow!("langue « {} » inconnue : fr ou en", self.lang))?;
-        Ok(Tr::new(lang))
+        tr(&self.lang)
     }
 
     fn format(&self, tr: &Tr) -> Result<partinnov_render::document::DocFormat> {
         documents::format(Some(&self.format), tr)
             .map_err(|_| anyhow::anyhow!("format « {} » inconnu : pdf, docx ou odt", self.format))
-    }
-}
-
-fn one_line(e: WebError) -> anyhow::Error {
-    match e {
-        WebError::Invalid(errors) => anyhow::anyhow!(
-            "{}",
-            errors
-                .iter()
-                .map(|e| format!("{} : {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join(" ; ")
-        ),
-        WebError::NotFound => anyhow::anyhow!("introuvable"),
-        WebError::Internal(e) => anyhow::anyhow!("le document n'a pas pu être écrit : {e}"),
-        other => anyhow::anyhow!("{other}"),
     }
 }
 
@@ -120,8 +102,8 @@ pub async fn run(command: RenderCommand) -> Result<()> {
                 .with_context(|| format!("partenariat {partnership}"))?;
             let file = documents::sheet_file(&store, &scope, partnership, format, tr)
                 .await
-                .map_err(one_line)?;
-            write_out(&common.out, &file.bytes)
+                .map_err(|e| one_line(e, "document"))?;
+            write_out(&common.out, &file.bytes, "document")
         }
         RenderCommand::Sheets { common, workspace } => {
             let tr = common.tr()?;
@@ -135,8 +117,8 @@ pub async fn run(command: RenderCommand) -> Result<()> {
                 }
             })
             .await
-            .map_err(one_line)?;
-            write_out(&common.out, &bytes)
+            .map_err(|e| one_line(e, "document"))?;
+            write_out(&common.out, &bytes, "document")
         }
         RenderCommand::Strategy { common, workspace } => {
             let tr = common.tr()?;
@@ -145,8 +127,8 @@ pub async fn run(command: RenderCommand) -> Result<()> {
             let scope = scope_of(&store, &workspace).await?;
             let file = documents::strategy_file(&store, &scope, format, tr)
                 .await
-                .map_err(one_line)?;
-            write_out(&common.out, &file.bytes)
+                .map_err(|e| one_line(e, "document"))?;
+            write_out(&common.out, &file.bytes, "document")
         }
         RenderCommand::Evaluation {
             common,
@@ -165,8 +147,8 @@ pub async fn run(command: RenderCommand) -> Result<()> {
                 tr,
             )
             .await
-            .map_err(one_line)?;
-            write_out(&common.out, &file.bytes)
+            .map_err(|e| one_line(e, "document"))?;
+            write_out(&common.out, &file.bytes, "document")
         }
         RenderCommand::Cartography {
             common,
@@ -174,49 +156,14 @@ pub async fn run(command: RenderCommand) -> Result<()> {
             filters,
         } => {
             let tr = common.tr()?;
-            let mut map = std::collections::HashMap::new();
-            for f in &filters {
-                let Some((k, v)) = f.split_once('=') else {
-                    anyhow::bail!(
-                        "filtre « {f} » illisible : écrivez CLÉ=VALEUR, par exemple family=mecenat"
-                    );
-                };
-                map.insert(k.trim().to_owned(), v.trim().to_owned());
-            }
-            map.insert("format".into(), common.format.clone());
             common.format(&tr)?;
+            let params = params(&filters, &common.format)?;
             let store = common.db.open().await?;
             let scope = scope_of(&store, &workspace).await?;
-            let file: File = documents::cartography_file(&store, &scope, &Params(map), tr)
+            let file: File = documents::cartography_file(&store, &scope, &params, tr)
                 .await
-                .map_err(one_line)?;
-            write_out(&common.out, &file.bytes)
+                .map_err(|e| one_line(e, "document"))?;
+            write_out(&common.out, &file.bytes, "document")
         }
     }
-}
-
-async fn scope_of(
-    store: &partinnov_store::Store,
-    slug: &str,
-) -> Result<partinnov_store::WorkspaceScope> {
-    store
-        .operator_read_scope(slug)
-        .await
-        .with_context(|| format!("espace « {slug} »"))
-}
-
-/// Writes next to the target and renames at the end: a failed render never leaves a
-/// truncated file under the expected name.
-fn write_out(out: &PathBuf, bytes: &[u8]) -> Result<()> {
-    let partial = out.with_extension("partiel");
-    std::fs::write(&partial, bytes)
-        .with_context(|| format!("impossible d'écrire {}", partial.display()))?;
-    std::fs::rename(&partial, out)
-        .with_context(|| format!("impossible de créer {}", out.display()))?;
-    eprintln!(
-        "document écrit : {} ({} octets)",
-        out.display(),
-        bytes.len()
-    );
-    Ok(())
 }
