@@ -28,34 +28,7 @@ impl Store {
         scope: &WorkspaceScope,
         id: MeasurementId,
     ) -> Result<()> {
-        scope.require_write()?;
-        let txn = self.write().await?;
-        let n = db::exec(
-            &txn,
-            "DELETE FROM evaluation_measurements WHERE id = $1 AND workspace_id = $2 \
-             AND EXISTS (SELECT 1 FROM evaluations e WHERE e.id = evaluation_measurements.evaluation_id AND e.workspace_id = $2 \
-             AND EXISTS (SELECT 1 FROM partnerships p WHERE p.id = e.partnership_id AND p.deleted_at IS NULL))",
-            vec![id.0.into(), scope.workspace_id.0.into()],
-        )
-        .await?;
-        if n == 0 {
-            return Err(StoreError::not_found("evaluation_measurement"));
-        }
-        audit::record::<()>(
-            &txn,
-            Record {
-                workspace: Some(scope.workspace_id),
-                user: Some(scope.user_id),
-                entity: "evaluation_measurement",
-                entity_id: id.0,
-                action: Action::Delete,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        self.delete_part(scope, Part::Measurement, id.0).await
     }
 
     /// The figure of `source` for a partnership between `from` and `to`, in hundredths,

@@ -522,3 +522,58 @@ impl Store {
         Ok(())
     }
 }
+
+/// A row under an evaluation that is removed on its own.
+#[derive(Clone, Copy)]
+enum Part {
+    Criterion,
+    Measurement,
+}
+
+impl Part {
+    /// Its table (a constant, never input) and the audit entity.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Part::Criterion => ("evaluation_criteria", "evaluation_criterion"),
+            Part::Measurement => ("evaluation_measurements", "evaluation_measurement"),
+        }
+    }
+}
+
+impl Store {
+    /// Deletes row `id` of a part of a live evaluation of the scope's workspace (its
+    /// partnership not deleted), audited in the same transaction; `NotFound` otherwise.
+    async fn delete_part(&self, scope: &WorkspaceScope, part: Part, id: i64) -> Result<()> {
+        scope.require_write()?;
+        let (table, entity) = part.names();
+        let txn = self.write().await?;
+        let n = db::exec(
+            &txn,
+            &format!(
+                "DELETE FROM {table} WHERE id = $1 AND workspace_id = $2 \
+                 AND EXISTS (SELECT 1 FROM evaluations e WHERE e.id = {table}.evaluation_id AND e.workspace_id = $2 \
+                 AND EXISTS (SELECT 1 FROM partnerships p WHERE p.id = e.partnership_id AND p.deleted_at IS NULL))"
+            ),
+            vec![id.into(), scope.workspace_id.0.into()],
+        )
+        .await?;
+        if n == 0 {
+            return Err(StoreError::not_found(entity));
+        }
+        audit::record::<()>(
+            &txn,
+            Record {
+                workspace: Some(scope.workspace_id),
+                user: Some(scope.user_id),
+                entity,
+                entity_id: id,
+                action: Action::Delete,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}

@@ -90,34 +90,7 @@ impl Store {
 
     /// Removes a criterion with its indicators and their measurements.
     pub async fn delete_criterion(&self, scope: &WorkspaceScope, id: CriterionId) -> Result<()> {
-        scope.require_write()?;
-        let txn = self.write().await?;
-        let n = db::exec(
-            &txn,
-            "DELETE FROM evaluation_criteria WHERE id = $1 AND workspace_id = $2 \
-             AND EXISTS (SELECT 1 FROM evaluations e WHERE e.id = evaluation_criteria.evaluation_id AND e.workspace_id = $2 \
-             AND EXISTS (SELECT 1 FROM partnerships p WHERE p.id = e.partnership_id AND p.deleted_at IS NULL))",
-            vec![id.0.into(), scope.workspace_id.0.into()],
-        )
-        .await?;
-        if n == 0 {
-            return Err(StoreError::not_found("evaluation_criterion"));
-        }
-        audit::record::<()>(
-            &txn,
-            Record {
-                workspace: Some(scope.workspace_id),
-                user: Some(scope.user_id),
-                entity: "evaluation_criterion",
-                entity_id: id.0,
-                action: Action::Delete,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        self.delete_part(scope, Part::Criterion, id.0).await
     }
 
     /// Adds an indicator to a criterion of the workspace, with the next free code (I1…).
