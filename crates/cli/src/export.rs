@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use partinnov_domain::lang::Lang;
-use partinnov_store::{Store, WorkspaceScope};
+use partinnov_store::{Store, StoreError, WorkspaceScope};
 use partinnov_web::{
     api::Params,
     error::{FieldError, WebError},
@@ -159,10 +159,10 @@ enum Wanted {
 
 /// Read access for whoever holds the database URL.
 pub(crate) async fn scope_of(store: &Store, slug: &str) -> Result<WorkspaceScope> {
-    store
-        .operator_read_scope(slug)
-        .await
-        .with_context(|| format!("espace « {slug} »"))
+    store.operator_read_scope(slug).await.map_err(|e| match e {
+        StoreError::NotFound { .. } => anyhow::anyhow!("espace « {slug} » introuvable"),
+        e => anyhow::Error::new(e).context(format!("espace « {slug} »")),
+    })
 }
 
 /// Writes next to the target and renames at the end, so a failed export or render never

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
-use partinnov_store::PartnershipId;
+use partinnov_store::{PartnershipId, StoreError};
 use partinnov_web::{documents, exports::File, i18n::Tr};
 
 use crate::{
@@ -99,7 +99,12 @@ pub async fn run(command: RenderCommand) -> Result<()> {
             let scope = store
                 .operator_partnership_scope(PartnershipId(partnership))
                 .await
-                .with_context(|| format!("partenariat {partnership}"))?;
+                .map_err(|e| match e {
+                    StoreError::NotFound { .. } => {
+                        anyhow::anyhow!("partenariat {partnership} introuvable")
+                    }
+                    e => anyhow::Error::new(e).context(format!("partenariat {partnership}")),
+                })?;
             let file = documents::sheet_file(&store, &scope, partnership, format, tr)
                 .await
                 .map_err(|e| one_line(e, "document"))?;

@@ -151,5 +151,17 @@ fn renders_sheets_and_the_cartography_and_refuses_bad_input_in_one_line() {
         nowhere.to_str().unwrap(),
     ]);
     assert_ne!(code, 0);
-    assert!(err.contains("nulle-part"), "{err}");
+    assert!(err.contains("espace « nulle-part » introuvable"), "{err}");
+    let (code, err) = run(&[
+        "render",
+        "sheet",
+        "--database-url",
+        &url,
+        "--partnership",
+        "999999",
+        "--out",
+        nowhere.to_str().unwrap(),
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("partenariat 999999 introuvable"), "{err}");
 }
