@@ -20,6 +20,8 @@ use serde::Deserialize;
 
 pub const DEMO_EMAIL: &str = "demo@partinnov.fr";
 pub const DEMO_PASSWORD: &str = "partinnov-demo";
+/// An invited partner of the demo (the Caisse d'Épargne, in `envie-grand-est`).
+pub const DEMO_PARTNER_EMAIL: &str = "partenaire@partinnov.fr";
 
 const DATA: &str = include_str!("../demo/demo.json");
 
@@ -863,6 +865,36 @@ async fn evaluation(store: &Store) -> Result<()> {
                 note: "Résultats clés rapportés par le guide ; date non donnée par la source, 2019 retenu pour la démonstration.".into(),
                 filled_by: FilledBy::Structure,
             },
+        )
+        .await?;
+    // The Caisse d'Épargne is invited to the partnership: it sees it, the evaluation,
+    // and the team's message, and may add its own measurements.
+    let bank = p
+        .partner_refs
+        .iter()
+        .find(|r| r.name.contains("Caisse d'Épargne"))
+        .ok_or_else(|| anyhow!("Caisse d'Épargne absente du partenariat de démonstration"))?;
+    let guest = store
+        .create_user(NewUser {
+            email: DEMO_PARTNER_EMAIL,
+            name: "Invité de la Caisse d'Épargne (démonstration)",
+            password: DEMO_PASSWORD,
+            is_admin: false,
+        })
+        .await?;
+    store
+        .add_guest_unchecked(
+            scope.workspace_id,
+            guest,
+            partinnov_store::guests::GuestRole::Partner,
+            Some(OrganisationId(bank.id)),
+        )
+        .await?;
+    store
+        .add_comment(
+            &scope,
+            p.id,
+            "Le bilan de l'évaluation est en ligne : pouvez-vous y ajouter votre propre lecture des résultats ?",
         )
         .await?;
     Ok(())

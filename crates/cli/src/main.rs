@@ -193,9 +193,13 @@ enum UserCommand {
         /// Espace dont la personne devient membre (identifiant court).
         #[arg(long)]
         workspace: Option<String>,
-        /// owner, editor ou reader.
+        /// owner, editor ou reader ; ou partner (partenaire invité, avec --organisation)
+        /// ou observer (chiffres agrégés seulement).
         #[arg(long, default_value = "editor")]
         role: String,
+        /// Pour --role partner : numéro de l'organisation que la personne représente.
+        #[arg(long)]
+        organisation: Option<i64>,
     },
     /// Change le mot de passe d'un compte.
     ResetPassword {
@@ -379,6 +383,11 @@ async fn run(command: Command) -> Result<()> {
                 demo::DEMO_EMAIL,
                 demo::DEMO_PASSWORD
             );
+            println!(
+                "  partenaire   : {} / {} (invité, ne voit que ses partenariats)",
+                demo::DEMO_PARTNER_EMAIL,
+                demo::DEMO_PASSWORD
+            );
             println!("  jeton d'API  : {token}");
             println!("  données      : {}", path.display());
             partinnov_web::serve(
@@ -412,12 +421,28 @@ async fn run(command: Command) -> Result<()> {
                     admin,
                     workspace,
                     role,
+                    organisation,
                 },
         } => {
             let store = db.open().await?;
-            let role: partinnov_store::Role = role.parse().map_err(|_| {
-                anyhow::anyhow!("rôle inconnu « {role} » (owner, editor ou reader)")
-            })?;
+            let role: Membership = match (
+                role.parse::<partinnov_store::Role>(),
+                role.parse::<partinnov_store::guests::GuestRole>(),
+            ) {
+                (Ok(r), _) => Membership::Team(r),
+                (_, Ok(g)) => Membership::Guest(g),
+                _ => anyhow::bail!(
+                    "rôle inconnu « {role} » (owner, editor, reader, partner ou observer)"
+                ),
+            };
+            if organisation.is_some()
+                && !matches!(
+                    role,
+                    Membership::Guest(partinnov_store::guests::GuestRole::Partner)
+                )
+            {
+                anyhow::bail!("--organisation ne vaut que pour --role partner");
+            }
             let ws = match &workspace {
                 Some(slug) => Some(
                     store
@@ -426,6 +451,18 @@ async fn run(command: Command) -> Result<()> {
                         .map_err(|_| anyhow::anyhow!("espace inconnu : {slug}"))?,
                 ),
                 None => None,
+            };
+            // A guest's organisation is checked before the account exists, so a refused
+            // one leaves nothing behind.
+            let organisation = match (ws, role) {
+                (Some(ws), Membership::Guest(g)) => store
+                    .guest_organisation(ws, g, organisation.map(partinnov_store::OrganisationId))
+                    .await
+                    .map_err(|e| anyhow::anyhow!(guest_error(&e)))?,
+                (None, Membership::Guest(_)) => {
+                    anyhow::bail!("un invité (partner, observer) demande --workspace")
+                }
+                _ => None,
             };
             let id = store
                 .create_user(NewUser {
@@ -436,8 +473,17 @@ async fn run(command: Command) -> Result<()> {
                 })
                 .await
                 .map_err(|e| anyhow::anyhow!(user_error(&e)))?;
-            if let Some(ws) = ws {
-                store.add_member_unchecked(ws, id, role).await?;
+            match (ws, role) {
+                (Some(ws), Membership::Team(role)) => {
+                    store.add_member_unchecked(ws, id, role).await?;
+                }
+                (Some(ws), Membership::Guest(role)) => {
+                    store
+                        .add_guest_unchecked(ws, id, role, organisation)
+                        .await
+                        .map_err(|e| anyhow::anyhow!(guest_error(&e)))?;
+                }
+                (None, _) => {}
             }
             println!("compte créé : {email} (n° {id})");
             Ok(())
@@ -750,6 +796,27 @@ async fn import(
         );
     }
     Ok(())
+}
+
+/// A team role or a guest's, as `user create --role` reads it.
+#[derive(Clone, Copy)]
+enum Membership {
+    Team(partinnov_store::Role),
+    Guest(partinnov_store::guests::GuestRole),
+}
+
+fn guest_error(e: &partinnov_store::StoreError) -> String {
+    use partinnov_store::StoreError::*;
+    match e {
+        Invalid {
+            code: "required", ..
+        } => "--role partner demande --organisation (numéro de l'organisation représentée)".into(),
+        Invalid {
+            code: "not_a_party",
+            ..
+        } => "cette organisation n'est partie à aucun partenariat de l'espace".into(),
+        other => other.to_string(),
+    }
 }
 
 fn user_error(e: &partinnov_store::StoreError) -> String {

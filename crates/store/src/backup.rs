@@ -6,7 +6,9 @@
 //! restores on either backend and a backup of the restored database is identical.
 //!
 //! Sessions and failed sign-ins are not kept: people sign in again after a restore. Nor
-//! are files waiting for an import (`import_uploads`): they expire within a day.
+//! are files waiting for an import (`import_uploads`): they expire within a day. Pending
+//! invitations are kept (only the SHA-256 of their secret is stored), so a link sent the
+//! day before a move to PostgreSQL still works after it.
 
 use std::io::{BufRead, Write};
 
@@ -413,6 +415,44 @@ const TABLES: &[(&str, Columns)] = &[
             ("filled_by", Text),
             ("automatic", Bool),
             ("author_id", I),
+            ("created_at", Ts),
+            ("version", I),
+        ],
+    ),
+    (
+        "invitations",
+        &[
+            ("id", I),
+            ("workspace_id", I),
+            ("token_hash", Text),
+            ("role", Text),
+            ("created_by", I),
+            ("created_at", Ts),
+            ("expires_at", Ts),
+            ("accepted_by", I),
+            ("accepted_at", Ts),
+            ("organisation_id", I),
+        ],
+    ),
+    (
+        "workspace_guests",
+        &[
+            ("user_id", I),
+            ("workspace_id", I),
+            ("role", Text),
+            ("organisation_id", I),
+            ("created_at", Ts),
+        ],
+    ),
+    (
+        "partnership_comments",
+        &[
+            ("id", I),
+            ("workspace_id", I),
+            ("partnership_id", I),
+            ("author_id", I),
+            ("from_partner", Bool),
+            ("body", Text),
             ("created_at", Ts),
             ("version", I),
         ],

@@ -7,10 +7,11 @@ use sea_orm::FromQueryResult;
 use serde::Serialize;
 
 use crate::{
-    Role, Store, StoreError, UserId, WorkspaceId, WorkspaceScope,
+    OrganisationId, Role, Store, StoreError, UserId, WorkspaceId, WorkspaceScope,
     audit::{self, Action, Record},
     db,
     error::Result,
+    guests::GuestRole,
     users::{random_secret, sha256_hex},
 };
 
@@ -21,6 +22,8 @@ pub const INVITATION_TTL: Duration = Duration::days(7);
 pub struct Invitation {
     pub id: i64,
     pub role: String,
+    /// The organisation an invited partner will represent.
+    pub organisation_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
@@ -34,6 +37,8 @@ pub struct InvitationTarget {
     pub workspace_name: String,
     pub slug: String,
     pub role: String,
+    pub organisation_id: Option<i64>,
+    pub organisation_name: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -45,16 +50,42 @@ struct MemberChange<'a> {
 impl Store {
     /// Creates an invitation and returns its secret, to put in the link (shown once).
     pub async fn invite(&self, scope: &WorkspaceScope, role: Role) -> Result<String> {
+        self.insert_invitation(scope, role.as_str(), None).await
+    }
+
+    /// Invites a guest: a partner for `organisation`, which must be a party of a live
+    /// partnership of the workspace, or an observer (no organisation).
+    pub async fn invite_guest(
+        &self,
+        scope: &WorkspaceScope,
+        role: GuestRole,
+        organisation: Option<OrganisationId>,
+    ) -> Result<String> {
+        scope.require_owner()?;
+        let organisation = self
+            .guest_organisation(scope.workspace_id, role, organisation)
+            .await?;
+        self.insert_invitation(scope, role.as_str(), organisation)
+            .await
+    }
+
+    async fn insert_invitation(
+        &self,
+        scope: &WorkspaceScope,
+        role: &str,
+        organisation: Option<OrganisationId>,
+    ) -> Result<String> {
         scope.require_owner()?;
         let secret = random_secret();
         let now = db::now();
         db::exec(
             &self.db,
-            "INSERT INTO invitations (workspace_id, token_hash, role, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO invitations (workspace_id, token_hash, role, organisation_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             vec![
                 scope.workspace_id.0.into(),
                 sha256_hex(&secret).into(),
-                role.as_str().into(),
+                role.into(),
+                organisation.map(|o| o.0).into(),
                 scope.user_id.0.into(),
                 now.into(),
                 (now + INVITATION_TTL).into(),
@@ -69,7 +100,8 @@ impl Store {
         scope.require_owner()?;
         db::all(
             &self.db,
-            "SELECT id, role, created_at, expires_at, accepted_at FROM invitations WHERE workspace_id = $1 ORDER BY id DESC LIMIT 50",
+            "SELECT i.id, i.role, o.name AS organisation_name, i.created_at, i.expires_at, i.accepted_at FROM invitations i \
+             LEFT JOIN organisations o ON o.id = i.organisation_id WHERE i.workspace_id = $1 ORDER BY i.id DESC LIMIT 50",
             vec![scope.workspace_id.0.into()],
         )
         .await
@@ -80,7 +112,8 @@ impl Store {
     pub async fn invitation(&self, secret: &str) -> Result<InvitationTarget> {
         db::one(
             &self.db,
-            "SELECT i.id, i.workspace_id, w.name AS workspace_name, w.slug, i.role FROM invitations i JOIN workspaces w ON w.id = i.workspace_id \
+            "SELECT i.id, i.workspace_id, w.name AS workspace_name, w.slug, i.role, i.organisation_id, o.name AS organisation_name \
+             FROM invitations i JOIN workspaces w ON w.id = i.workspace_id LEFT JOIN organisations o ON o.id = i.organisation_id \
              WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2",
             vec![sha256_hex(secret).into(), db::now().into()],
         )
@@ -89,7 +122,9 @@ impl Store {
     }
 
     /// Uses a link: the user becomes a member with the invited role (an existing member
-    /// keeps the higher of the two roles). The link cannot be used again.
+    /// keeps the higher of the two roles), or a guest. A member of the team invited as a
+    /// guest is refused (`already_member`) and the link stays usable. A link cannot be
+    /// used again.
     pub async fn accept_invitation(&self, secret: &str, user: UserId) -> Result<InvitationTarget> {
         let target = self.invitation(secret).await?;
         let txn = self.write().await?;
@@ -102,7 +137,27 @@ impl Store {
         if n == 0 {
             return Err(StoreError::not_found("invitation"));
         }
+        if let Ok(guest) = target.role.parse::<GuestRole>() {
+            self.add_guest(
+                &txn,
+                WorkspaceId(target.workspace_id),
+                user,
+                guest,
+                target.organisation_id.map(OrganisationId),
+                user,
+            )
+            .await?;
+            txn.commit().await?;
+            return Ok(target);
+        }
         let invited: Role = target.role.parse()?;
+        // Joining the team supersedes being a guest.
+        db::exec(
+            &txn,
+            "DELETE FROM workspace_guests WHERE user_id = $1 AND workspace_id = $2",
+            vec![user.0.into(), target.workspace_id.into()],
+        )
+        .await?;
         #[derive(FromQueryResult)]
         struct R {
             role: String,

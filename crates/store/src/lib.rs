@@ -19,6 +19,7 @@ pub mod enrich;
 pub mod error;
 pub mod evaluations;
 pub mod flows;
+pub mod guests;
 pub mod imports;
 pub mod invitations;
 pub mod loader;

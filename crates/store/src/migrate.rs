@@ -57,6 +57,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "capitalisation notes",
         sql: M0010,
     },
+    Migration {
+        version: 11,
+        name: "guests: invited partners and observers, partnership comments",
+        sql: M0011,
+    },
 ];
 
 impl Store {
@@ -451,6 +456,36 @@ CREATE TABLE capitalisation_notes (
     version BIGINT NOT NULL DEFAULT 1
 );
 CREATE INDEX capitalisation_notes_ws ON capitalisation_notes (workspace_id)
+"#;
+
+/// Version 11: guests of a workspace, apart from its team. An invited partner
+/// (`partner`) sees and comments only the partnerships where its organisation is a party,
+/// and adds its own measurements to their evaluations; an observer (`observer`) reads
+/// only aggregates. They live in their own table so that no query written for the team's
+/// `memberships` can ever let them in. Comments are the conversation between the team and
+/// the invited partner on one partnership.
+const M0011: &str = r#"
+CREATE TABLE workspace_guests (
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,                  -- partner | observer
+    organisation_id BIGINT REFERENCES organisations(id),  -- a partner's organisation
+    created_at {ts} NOT NULL,
+    PRIMARY KEY (user_id, workspace_id)
+);
+CREATE INDEX workspace_guests_ws ON workspace_guests (workspace_id);
+ALTER TABLE invitations ADD COLUMN organisation_id BIGINT REFERENCES organisations(id);
+CREATE TABLE partnership_comments (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    partnership_id BIGINT NOT NULL REFERENCES partnerships(id) ON DELETE CASCADE,
+    author_id BIGINT REFERENCES users(id),
+    from_partner BOOLEAN NOT NULL DEFAULT FALSE,
+    body TEXT NOT NULL,
+    created_at {ts} NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX partnership_comments_p ON partnership_comments (partnership_id, created_at)
 "#;
 
 /// Version 8: the partnership strategy of a workspace (the eight questions of 001:549-556,

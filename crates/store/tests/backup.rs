@@ -211,6 +211,43 @@ async fn fill(store: &Store) {
         )
         .await
         .unwrap();
+    // Guests (migration 11): an invited partner who wrote to the team, a pending
+    // invitation for an observer.
+    let guest = store
+        .create_user(NewUser {
+            email: "rse@fondation.fr",
+            name: "Rose RSE",
+            password: "motdepasse-long",
+            is_admin: false,
+        })
+        .await
+        .unwrap();
+    store
+        .add_guest_unchecked(
+            ws,
+            guest,
+            partinnov_store::guests::GuestRole::Partner,
+            Some(partner),
+        )
+        .await
+        .unwrap();
+    let rose = Caller {
+        user_id: guest,
+        name: "Rose RSE".into(),
+        email: "rse@fondation.fr".into(),
+        is_admin: false,
+        only_workspace: None,
+        read_only: false,
+    };
+    let g = store.guest_scope(&rose, "atelier").await.unwrap();
+    store
+        .add_shared_comment(&g, p.id, "Merci « pour tout »")
+        .await
+        .unwrap();
+    store
+        .invite_guest(&scope, partinnov_store::guests::GuestRole::Observer, None)
+        .await
+        .unwrap();
 }
 
 async fn archive(store: &Store) -> Vec<u8> {
@@ -279,6 +316,31 @@ async fn check_usable(store: &Store) {
         Some(p.data.title.as_str())
     );
     assert_eq!(actions[0].owner_name.as_deref(), Some("Élise Direction"));
+    // The invited partner still sees its partnership and the conversation.
+    let rose = store
+        .user_by_email("rse@fondation.fr")
+        .await
+        .unwrap()
+        .unwrap();
+    let g = store
+        .guest_scope(
+            &Caller {
+                user_id: partinnov_store::UserId(rose.id),
+                name: rose.name,
+                email: rose.email,
+                is_admin: false,
+                only_workspace: None,
+                read_only: false,
+            },
+            "atelier",
+        )
+        .await
+        .expect("the guest survives the move");
+    assert_eq!(store.shared_partnerships(&g).await.unwrap().len(), 1);
+    let comments = store.comments(&scope, p.id).await.unwrap();
+    assert_eq!(comments[0].body, "Merci « pour tout »");
+    assert!(comments[0].from_partner);
+    assert_eq!(store.invitations(&scope).await.unwrap().len(), 1);
     // New rows get fresh ids after the restored ones (identity sequences follow).
     let again = store
         .create_contact(

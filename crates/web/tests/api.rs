@@ -860,6 +860,24 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/workspaces/{slug}/actions/{id}"),
     ("put", "/api/v1/workspaces/{slug}/actions/{id}"),
     ("delete", "/api/v1/workspaces/{slug}/actions/{id}"),
+    ("get", "/api/v1/workspaces/{slug}/shared/partnerships"),
+    ("get", "/api/v1/workspaces/{slug}/shared/partnerships/{id}"),
+    (
+        "get",
+        "/api/v1/workspaces/{slug}/shared/partnerships/{id}/comments",
+    ),
+    (
+        "post",
+        "/api/v1/workspaces/{slug}/shared/partnerships/{id}/comments",
+    ),
+    ("get", "/api/v1/workspaces/{slug}/shared/evaluations/{id}"),
+    (
+        "post",
+        "/api/v1/workspaces/{slug}/shared/indicators/{id}/measurements",
+    ),
+    ("get", "/api/v1/workspaces/{slug}/aggregates"),
+    ("get", "/api/v1/partnerships/{id}/comments"),
+    ("post", "/api/v1/partnerships/{id}/comments"),
 ];
 
 dual_test!(
@@ -964,6 +982,17 @@ dual_test!(
             .await;
         assert_eq!(job.status, StatusCode::ACCEPTED, "{}", job.text);
         let job = job.json["id"].as_str().expect("job id").to_owned();
+        // The shared routes answer the invited partner of the partnership's organisation.
+        let guest = create_user(s, "rse@ateliers.example", "Invitée").await;
+        s.add_guest_unchecked(
+            alice.workspace,
+            guest,
+            partinnov_store::guests::GuestRole::Partner,
+            Some(org),
+        )
+        .await
+        .expect("guest");
+        let guest_token = create_token(s, guest, false).await;
         for (method, path) in ordered {
             let url = path
                 .replace("{slug}", "alpha")
@@ -976,11 +1005,15 @@ dual_test!(
                         iid
                     } else if path.contains("/actions/") {
                         aid
-                    } else if path.starts_with("/api/v1/evaluations/") {
+                    } else if path.starts_with("/api/v1/evaluations/")
+                        || path.contains("/shared/evaluations/")
+                    {
                         eid
                     } else if path.starts_with("/api/v1/criteria/") {
                         criterion
-                    } else if path.starts_with("/api/v1/indicators/") {
+                    } else if path.starts_with("/api/v1/indicators/")
+                        || path.contains("/shared/indicators/")
+                    {
                         indicator
                     } else if path.contains("organisations") {
                         org.0
@@ -991,10 +1024,15 @@ dual_test!(
                 );
             let method =
                 reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let token = if path.contains("/shared/") {
+                &guest_token
+            } else {
+                &alice.token
+            };
             let mut req = app
                 .client
                 .request(method.clone(), app.url(&url))
-                .bearer_auth(&alice.token);
+                .bearer_auth(token);
             if method == reqwest::Method::POST || method == reqwest::Method::PUT {
                 req = req.json(&json!({}));
             }

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use partinnov_domain::typology::Form;
-use partinnov_store::Role;
+use partinnov_store::{Role, guests::GuestRole};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -400,6 +400,95 @@ partinnov_store::dual_test!(
             snapshot(&app, &bruno, &target).await,
             before,
             "nothing changed"
+        );
+    }
+);
+
+partinnov_store::dual_test!(
+    a_partner_and_an_observer_get_not_found_on_every_route_of_the_team,
+    |db| {
+        let app = spawn(&db.store).await;
+        let (bruno, target) = beta(&db, &app).await;
+        let before = snapshot(&app, &bruno, &target).await;
+        let p = app
+            .get(
+                &bruno.token,
+                &format!("/api/v1/partnerships/{}", target.partnership),
+            )
+            .await;
+        let org = partinnov_store::OrganisationId(
+            p.json["partners"][0]["id"].as_i64().expect("a partner"),
+        );
+        let guests = [
+            ("paula@example.org", GuestRole::Partner, Some(org)),
+            ("olivier@example.org", GuestRole::Observer, None),
+        ];
+        for (email, role, organisation) in guests {
+            let id = create_user(&db.store, email, "Invité").await;
+            db.store
+                .add_guest_unchecked(bruno.workspace, id, role, organisation)
+                .await
+                .unwrap();
+            let b = app.sign_in(email).await;
+            let csrf = csrf_in(&app.page(&b, "/compte").await.text).expect("csrf");
+            for (method, template) in PAGES {
+                let path = target.path(template);
+                let a = if *method == "GET" {
+                    app.page(&b, &path).await
+                } else {
+                    app.submit(
+                        &b,
+                        &path,
+                        &[("csrf", &csrf), ("title", "x"), ("role", "reader")],
+                    )
+                    .await
+                };
+                // The workspace's home sends a guest to its own page; nothing else answers.
+                if path == "/espaces/beta" {
+                    assert_eq!(a.status, StatusCode::SEE_OTHER, "{role} GET {path}");
+                    continue;
+                }
+                assert_eq!(a.status, StatusCode::NOT_FOUND, "{role} {method} {path}");
+                assert!(
+                    !a.text.contains("Secret Beta"),
+                    "{role} {method} {path} leaked"
+                );
+            }
+            let token = create_token(&db.store, id, false).await;
+            for (method, template) in API {
+                let path = target.path(template);
+                let r = app
+                    .client
+                    .request(method.parse().unwrap(), app.url(&path))
+                    .bearer_auth(&token)
+                    .json(&json!({"title": "x", "status": "actif", "partners": [1], "version": 1, "name": "x", "person_ref": "P1", "kind": "pmsmp", "occurred_on": "2026-01-01"}))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status();
+                let text = r.text().await.unwrap();
+                assert_eq!(
+                    status,
+                    StatusCode::NOT_FOUND,
+                    "{role} {method} {path}: {text}"
+                );
+                assert!(
+                    !text.contains("Secret Beta"),
+                    "{role} {method} {path} leaked"
+                );
+            }
+            let all = app.get(&token, "/api/v1/partnerships?per_page=500").await;
+            assert_eq!(all.json["total"], 0, "{role}");
+            let network = app.page(&b, "/reseau").await;
+            assert!(
+                !network.text.contains("Secret Beta"),
+                "{role} /reseau leaked"
+            );
+        }
+        assert_eq!(
+            snapshot(&app, &bruno, &target).await,
+            before,
+            "beta is unchanged"
         );
     }
 );

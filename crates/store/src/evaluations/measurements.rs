@@ -119,7 +119,7 @@ impl Store {
     }
 }
 
-async fn insert_measurement(
+pub(crate) async fn insert_measurement(
     c: &impl sea_orm::ConnectionTrait,
     scope: &WorkspaceScope,
     evaluation: EvaluationId,

@@ -14,6 +14,7 @@ mod model;
 mod results;
 mod templates;
 
+pub(crate) use measurements::insert_measurement;
 pub use model::*;
 use results::insert_indicator;
 

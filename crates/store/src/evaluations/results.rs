@@ -273,7 +273,7 @@ impl Store {
     }
 
     /// The evaluation of a live indicator of the workspace, and the indicator's version.
-    pub(super) async fn indicator_evaluation(
+    pub(crate) async fn indicator_evaluation(
         &self,
         scope: &WorkspaceScope,
         id: IndicatorId,

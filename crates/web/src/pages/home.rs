@@ -8,6 +8,7 @@ use axum::{
     routing::get,
 };
 use partinnov_domain::typology::{Family, PartnershipStatus};
+use partinnov_store::StoreError;
 
 use crate::{
     App,
@@ -26,27 +27,40 @@ pub fn router() -> Router<App> {
 #[template(path = "index.html")]
 struct IndexPage {
     c: Chrome,
-    /// slug, name, role label
+    /// href, name, role label: the team's workspaces, then those where the person is a
+    /// guest
     workspaces: Vec<(String, String, String)>,
     is_admin: bool,
 }
 
 async fn index(State(app): State<App>, s: Session) -> WebResult<Response> {
     let list = app.store.workspaces(&s.caller).await?;
-    if list.len() == 1 && !s.caller.is_admin {
-        return Ok(Redirect::to(&format!("/espaces/{}", list[0].slug)).into_response());
-    }
-    let c = Chrome::new(&app.store, &s, None, s.t.t("home.title")).await?;
-    let workspaces = list
+    let guest_of = app.store.guest_spaces(&s.caller).await?;
+    let mut workspaces: Vec<(String, String, String)> = list
         .into_iter()
         .map(|w| {
             (
-                w.slug,
+                format!("/espaces/{}", w.slug),
                 w.name,
                 s.t.t(&format!("role.{}", w.role)).to_owned(),
             )
         })
         .collect();
+    workspaces.extend(guest_of.into_iter().map(|g| {
+        let role = s.t.t(&format!("role.{}", g.role));
+        (
+            super::guests::home_of_space(&g.slug, &g.role),
+            g.name,
+            match g.organisation_name {
+                Some(org) => format!("{role} ({org})"),
+                None => role.to_owned(),
+            },
+        )
+    }));
+    if workspaces.len() == 1 && !s.caller.is_admin {
+        return Ok(Redirect::to(&workspaces[0].0).into_response());
+    }
+    let c = Chrome::new(&app.store, &s, None, s.t.t("home.title")).await?;
     Ok(render(&IndexPage {
         c,
         workspaces,
@@ -104,7 +118,15 @@ async fn workspace_home(
     s: Session,
     Path(slug): Path<String>,
 ) -> WebResult<Response> {
-    let scope = app.store.scope(&s.caller, &slug).await?;
+    let scope = match app.store.scope(&s.caller, &slug).await {
+        Ok(scope) => scope,
+        // A guest's visit starts on its own page.
+        Err(StoreError::NotFound { .. }) => {
+            let g = app.store.guest_scope(&s.caller, &slug).await?;
+            return Ok(Redirect::to(&super::guests::home_of(&g)).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let sum = app.store.home_summary(&scope).await?;
     let t = s.t;
     let base = format!("/espaces/{slug}/partenariats");

@@ -45,6 +45,15 @@ struct InvitationPage {
     errors: Errors,
 }
 
+/// The role the link gives, with the organisation an invited partner represents.
+fn role_of(t: &Tr, target: &InvitationTarget) -> String {
+    let role = t.t(&format!("role.{}", target.role));
+    match &target.organisation_name {
+        Some(org) => format!("{role} ({org})"),
+        None => role.to_owned(),
+    }
+}
+
 async fn target_or_404(app: &App, secret: &str) -> WebResult<InvitationTarget> {
     app.store.invitation(secret).await.map_err(|e| match e {
         StoreError::NotFound { .. } => {
@@ -94,7 +103,7 @@ async fn show(
     let session = current_session(&app, &headers).await?;
     let page = InvitationPage {
         t,
-        role: t.t(&format!("role.{}", target.role)).to_owned(),
+        role: role_of(&t, &target),
         target,
         secret,
         user: session
@@ -119,7 +128,12 @@ async fn join(
     let target = app
         .store
         .accept_invitation(&secret, s.caller.user_id)
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // A member of the team invited as a guest: said plainly, the link stays usable.
+            StoreError::Invalid { code, .. } => WebError::BadRequest(s.t.error(code)),
+            other => other.into(),
+        })?;
     tracing::info!(
         user = s.caller.user_id.0,
         workspace = target.workspace_id,
@@ -176,7 +190,7 @@ async fn sign_up(
     let Some(user) = created else {
         let page = InvitationPage {
             t,
-            role: t.t(&format!("role.{}", target.role)).to_owned(),
+            role: role_of(&t, &target),
             target,
             secret,
             csrf: None,

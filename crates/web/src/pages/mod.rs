@@ -10,6 +10,7 @@ pub(crate) mod dashboard;
 pub(crate) mod documents;
 pub(crate) mod downloads;
 pub(crate) mod evaluation;
+mod guests;
 pub mod history;
 mod home;
 mod imports;
@@ -52,6 +53,7 @@ pub fn router() -> Router<App> {
         .merge(carto::router())
         .merge(strategy::router())
         .merge(evaluation::router())
+        .merge(guests::router())
 }
 
 /// What the layout needs on every page.
@@ -66,6 +68,9 @@ pub struct Chrome {
     pub can_write: bool,
     /// The `<title>` of the page.
     pub title: String,
+    /// On a guest's pages (invited partner, observer): the workspace's slug, the guest's
+    /// home in it and the workspace's name, shown instead of the team's menu.
+    pub guest: Option<(String, String, String)>,
 }
 
 impl Chrome {
@@ -89,11 +94,32 @@ impl Chrome {
             current: scope.map(|sc| (sc.slug.clone(), sc.name.clone())),
             can_write: scope.is_some_and(WorkspaceScope::can_write),
             title: title.into(),
+            guest: None,
         })
+    }
+
+    /// The layout of a guest's page: no team menu, a link back to the guest's home.
+    pub async fn for_guest(
+        store: &Store,
+        s: &Session,
+        g: &partinnov_store::guests::GuestScope,
+        title: impl Into<String>,
+    ) -> WebResult<Self> {
+        let mut c = Self::new(store, s, None, title).await?;
+        c.guest = Some((g.slug.clone(), guests::home_of(g), g.name.clone()));
+        Ok(c)
     }
 
     pub fn slug(&self) -> &str {
         self.current.as_ref().map_or("", |c| c.0.as_str())
+    }
+
+    /// The workspace of the page, for a member or a guest.
+    pub fn slug_or_guest(&self) -> &str {
+        match &self.guest {
+            Some((slug, _, _)) => slug,
+            None => self.slug(),
+        }
     }
 
     pub fn is_current(&self, slug: &str) -> bool {

@@ -62,6 +62,10 @@ pub fn router() -> Router<App> {
         )
         .route("/espaces/{slug}/partenariats/{id}/flux", post(add_flow))
         .route(
+            "/espaces/{slug}/partenariats/{id}/commentaires",
+            post(add_comment),
+        )
+        .route(
             "/espaces/{slug}/partenariats/{id}/interactions/{interaction}/supprimer",
             post(delete_interaction),
         )
@@ -282,6 +286,9 @@ struct ShowPage {
     flow_kinds: Vec<(String, String)>,
     /// What the partnership produced over its life: (label, figure).
     produced: Vec<(String, String)>,
+    /// The conversation with the invited partner.
+    comments: Vec<super::guests::CommentView>,
+    comment: String,
     errors: Errors,
 }
 
@@ -370,7 +377,7 @@ async fn show_page(
     errors: &[FieldError],
 ) -> WebResult<Response> {
     let t = s.t;
-    let Drafts { i, o, f } = drafts;
+    let Drafts { i, o, f, comment } = drafts;
     let p = app.store.partnership(scope, id).await?;
     let outcomes = app
         .store
@@ -519,6 +526,8 @@ async fn show_page(
             .collect(),
         flow_kinds: options!(partinnov_domain::flow::FlowKind, t.lang),
         f,
+        comments: super::guests::comment_views(&t, &app.store.comments(scope, id).await?),
+        comment,
         errors: Errors::from(errors),
         base,
         c: Chrome::new(&app.store, s, Some(scope), p.data.title.clone()).await?,
@@ -538,6 +547,36 @@ async fn show(
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
     show_page(&app, &s, &scope, PartnershipId(id), Drafts::blank(), &[]).await
+}
+
+/// A member of the team writes to the invited partner.
+async fn add_comment(
+    State(app): State<App>,
+    Path((slug, id)): Path<(String, i64)>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let body = form.get("body").to_owned();
+    match app
+        .store
+        .add_comment(&scope, PartnershipId(id), &body)
+        .await
+    {
+        Ok(c) => Ok(Redirect::to(&format!(
+            "/espaces/{slug}/partenariats/{id}#commentaire-{}",
+            c.id
+        ))
+        .into_response()),
+        Err(StoreError::Invalid { field, code }) => {
+            let errors = [FieldError::new(&s.t, field, code)];
+            let drafts = Drafts {
+                comment: body,
+                ..Drafts::blank()
+            };
+            show_page(&app, &s, &scope, PartnershipId(id), drafts, &errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn add_interaction(
@@ -595,6 +634,8 @@ struct Drafts {
     i: InteractionInput,
     o: OutcomeInput,
     f: FlowInput,
+    /// A message to the invited partner, as typed.
+    comment: String,
 }
 
 impl Drafts {
@@ -603,6 +644,7 @@ impl Drafts {
             i: blank_interaction(),
             o: blank_outcome(),
             f: blank_flow(),
+            comment: String::new(),
         }
     }
 }

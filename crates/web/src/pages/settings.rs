@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use partinnov_store::{StoreError, workspaces::NewWorkspace};
+use partinnov_store::{StoreError, guests::GuestRole, workspaces::NewWorkspace};
 
 use crate::{
     App,
@@ -24,6 +24,7 @@ pub fn router() -> Router<App> {
         .route("/espaces", post(create))
         .route("/espaces/{slug}/membres/{user}", post(change_member))
         .route("/espaces/{slug}/invitations", post(invite))
+        .route("/espaces/{slug}/invites/{user}/retirer", post(remove_guest))
 }
 
 #[derive(Template)]
@@ -36,6 +37,14 @@ struct SettingsPage {
     is_owner: bool,
     members: Vec<MemberLine>,
     roles: Vec<(String, String)>,
+    /// The roles an invitation may give: the team's, then the guests'.
+    invite_roles: Vec<(String, String)>,
+    /// Organisations a partner may be invited for: (id, name).
+    organisations: Vec<(i64, String)>,
+    /// The invitation form as sent back: role and organisation.
+    invite_typed: (String, String),
+    /// Guests: id, name, email, role label (with the organisation).
+    guests: Vec<(i64, String, String, String)>,
     invitations: Vec<(String, String, String)>,
     /// The link just created, shown once.
     new_link: String,
@@ -69,6 +78,30 @@ async fn page_with_link(
     months: Option<String>,
     errors: &[FieldError],
     new_link: String,
+) -> WebResult<SettingsPage> {
+    page_full(
+        app,
+        s,
+        slug,
+        name,
+        months,
+        errors,
+        new_link,
+        Default::default(),
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page_full(
+    app: &App,
+    s: &Session,
+    slug: &str,
+    name: Option<String>,
+    months: Option<String>,
+    errors: &[FieldError],
+    new_link: String,
+    invite_typed: (String, String),
 ) -> WebResult<SettingsPage> {
     let scope = app.store.scope(&s.caller, slug).await?;
     let ws = app.store.workspace(&scope).await?;
@@ -106,7 +139,7 @@ async fn page_with_link(
                     ),
                 };
                 (
-                    s.t.t(&format!("role.{}", i.role)).to_owned(),
+                    role_label(s, &i.role, i.organisation_name.as_deref()),
                     s.t.date(&i.created_at.date_naive()),
                     state,
                 )
@@ -115,7 +148,51 @@ async fn page_with_link(
     } else {
         vec![]
     };
+    let (guests, organisations) = if is_owner {
+        (
+            app.store
+                .guests(&scope)
+                .await?
+                .into_iter()
+                .map(|g| {
+                    (
+                        g.user_id,
+                        g.name,
+                        g.email,
+                        role_label(s, &g.role, g.organisation_name.as_deref()),
+                    )
+                })
+                .collect(),
+            app.store
+                .invitable_organisations(&scope)
+                .await?
+                .into_iter()
+                .map(|(id, name)| (id.0, name))
+                .collect(),
+        )
+    } else {
+        (vec![], vec![])
+    };
+    let invite_roles = partinnov_store::Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str().to_owned(),
+                s.t.t(&format!("role.{}", r.as_str())).to_owned(),
+            )
+        })
+        .chain(GuestRole::ALL.iter().map(|r| {
+            (
+                r.as_str().to_owned(),
+                s.t.t(&format!("guest.invite_{}", r.as_str())).to_owned(),
+            )
+        }))
+        .collect();
     Ok(SettingsPage {
+        invite_roles,
+        organisations,
+        invite_typed,
+        guests,
         c: Chrome::new(&app.store, s, Some(&scope), s.t.t("settings.title")).await?,
         name: name.unwrap_or(ws.name),
         dormant_months: months.unwrap_or_else(|| ws.dormant_months.to_string()),
@@ -168,7 +245,17 @@ async fn change_member(
     }
 }
 
-/// Creates an invitation link with a role; shown once on the settings page.
+/// "rôle" or "rôle (organisation)" for a member, guest or invitation.
+fn role_label(s: &Session, role: &str, organisation: Option<&str>) -> String {
+    let label = s.t.t(&format!("role.{role}"));
+    match organisation {
+        Some(org) => format!("{label} ({org})"),
+        None => label.to_owned(),
+    }
+}
+
+/// Creates an invitation link with a role, for the team or a guest (a partner names its
+/// organisation); shown once on the settings page.
 async fn invite(
     State(app): State<App>,
     headers: axum::http::HeaderMap,
@@ -176,11 +263,36 @@ async fn invite(
     CsrfForm { session: s, form }: CsrfForm,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
-    let role: partinnov_store::Role = form
-        .get("role")
-        .parse()
-        .map_err(|_| WebError::BadRequest(s.t.error("unknown_code")))?;
-    let secret = app.store.invite(&scope, role).await?;
+    let typed = (
+        form.get("role").to_owned(),
+        form.get("organisation").to_owned(),
+    );
+    let result = if let Ok(role) = typed.0.parse::<partinnov_store::Role>() {
+        app.store.invite(&scope, role).await
+    } else {
+        let role: GuestRole = typed
+            .0
+            .parse()
+            .map_err(|_| WebError::BadRequest(s.t.error("unknown_code")))?;
+        let organisation = match typed.1.trim() {
+            "" => None,
+            id => Some(
+                id.parse()
+                    .map(partinnov_store::OrganisationId)
+                    .map_err(|_| WebError::BadRequest(s.t.error("unknown_code")))?,
+            ),
+        };
+        app.store.invite_guest(&scope, role, organisation).await
+    };
+    let secret = match result {
+        Ok(secret) => secret,
+        Err(StoreError::Invalid { field, code }) => {
+            let errors = vec![FieldError::new(&s.t, field, code)];
+            let p = page_full(&app, &s, &slug, None, None, &errors, String::new(), typed).await?;
+            return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &p));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -190,6 +302,19 @@ async fn invite(
     Ok(render(
         &page_with_link(&app, &s, &slug, None, None, &[], link).await?,
     ))
+}
+
+/// Removes a guest (owners only): they no longer see anything of the workspace.
+async fn remove_guest(
+    State(app): State<App>,
+    Path((slug, user)): Path<(String, i64)>,
+    CsrfForm { session: s, .. }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    app.store
+        .remove_guest(&scope, partinnov_store::UserId(user))
+        .await?;
+    Ok(Redirect::to(&format!("/espaces/{slug}/parametres#invites")).into_response())
 }
 
 async fn show(State(app): State<App>, s: Session, Path(slug): Path<String>) -> WebResult<Response> {

@@ -48,7 +48,7 @@ use results::{
 pub use results::{indicator_draft, measurement_draft};
 pub use templates::template_error_message;
 use templates::{import_template, templates};
-use view::{EvaluationView, view};
+pub(crate) use view::{EvaluationView, view};
 
 pub fn router() -> Router<App> {
     let e = "/espaces/{slug}/partenariats/{id}/evaluation";
@@ -100,7 +100,7 @@ impl Typed {
     pub fn has(&self, k: &str) -> bool {
         self.errors.contains_key(k)
     }
-    fn from(form: &FormData, keys: &[&str], errors: &[FieldError]) -> Self {
+    pub(crate) fn from(form: &FormData, keys: &[&str], errors: &[FieldError]) -> Self {
         Self {
             values: keys
                 .iter()
@@ -138,7 +138,7 @@ struct EvaluationPage {
 
 /// What a refused form brings back to the page.
 #[derive(Default)]
-struct Back {
+pub(crate) struct Back {
     start: Typed,
     steps: Option<(i64, EvaluationDraft)>,
     steps_error: Typed,
@@ -149,6 +149,16 @@ struct Back {
     /// The indicator edit form sent back, by indicator id.
     edit: Option<(i64, Typed)>,
     refreshed: String,
+}
+
+impl Back {
+    /// A refused measurement of indicator `id`, as typed.
+    pub(crate) fn measure(id: i64, typed: Typed) -> Self {
+        Self {
+            measure: Some((id, typed)),
+            ..Self::default()
+        }
+    }
 }
 
 async fn page(

@@ -91,7 +91,7 @@ fn measure_row(t: &Tr, i: &partinnov_store::evaluations::Indicator) -> Vec<Measu
         .collect()
 }
 
-pub(super) fn view(t: &Tr, base: &str, e: &Evaluation, back: &Back) -> EvaluationView {
+pub(crate) fn view(t: &Tr, base: &str, e: &Evaluation, back: &Back) -> EvaluationView {
     let mine = back.steps.as_ref().map(|(_, d)| d);
     let data = mine.unwrap_or(&e.data);
     let steps = Step::ALL
