@@ -523,6 +523,86 @@ impl Store {
         Ok(e)
     }
 
+    /// The invited partner answers the guiding questions in its own words, beside the
+    /// structure's answers (which it cannot change). `answers` maps question codes to
+    /// texts; an empty text removes the partner's answer. Saved only if the evaluation is
+    /// still at `version` (`Conflict` otherwise, nothing changed).
+    pub async fn partner_answers(
+        &self,
+        g: &GuestScope,
+        id: EvaluationId,
+        version: i64,
+        answers: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Evaluation> {
+        g.require_write()?;
+        let before = self.shared_evaluation(g, id).await?;
+        let codes: Vec<&str> = partinnov_domain::evaluation::Step::ALL
+            .iter()
+            .flat_map(|s| before.template.questions(*s))
+            .map(|q| q.code.as_str())
+            .collect();
+        let mut d = before.data.clone();
+        for (code, text) in answers {
+            if !codes.contains(&code.as_str()) {
+                return Err(StoreError::Invalid {
+                    field: "answers",
+                    code: "unknown_question",
+                });
+            }
+            let key = crate::evaluations::partner_key(code);
+            match text.trim() {
+                "" => {
+                    d.answers.remove(&key);
+                }
+                t => {
+                    d.answers.insert(
+                        key,
+                        crate::evaluations::Answer {
+                            text: t.to_owned(),
+                            filled_by: partinnov_domain::evaluation::FilledBy::Partenaire,
+                        },
+                    );
+                }
+            }
+        }
+        let txn = self.write().await?;
+        let n = db::exec(
+            &txn,
+            "UPDATE evaluations SET answers = $1, updated_at = $2, version = version + 1 \
+             WHERE id = $3 AND workspace_id = $4 AND version = $5",
+            vec![
+                serde_json::to_string(&d.answers)
+                    .unwrap_or_else(|_| "{}".into())
+                    .into(),
+                db::now().into(),
+                id.0.into(),
+                g.workspace_id.0.into(),
+                version.into(),
+            ],
+        )
+        .await?;
+        if n == 0 {
+            return Err(StoreError::Conflict {
+                current: before.version,
+            });
+        }
+        audit::record(
+            &txn,
+            Record {
+                workspace: Some(g.workspace_id),
+                user: Some(g.user_id),
+                entity: "evaluation",
+                entity_id: id.0,
+                action: Action::Update,
+                before: Some(&before.data),
+                after: Some(&d),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        self.shared_evaluation(g, id).await
+    }
+
     /// An indicator of an evaluation of a shared partnership, with its evaluation.
     pub async fn shared_indicator(
         &self,

@@ -872,6 +872,10 @@ const ROUTES: &[(&str, &str)] = &[
     ),
     ("get", "/api/v1/workspaces/{slug}/shared/evaluations/{id}"),
     (
+        "put",
+        "/api/v1/workspaces/{slug}/shared/evaluations/{id}/answers",
+    ),
+    (
         "post",
         "/api/v1/workspaces/{slug}/shared/indicators/{id}/measurements",
     ),

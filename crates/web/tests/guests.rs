@@ -490,3 +490,143 @@ partinnov_store::dual_test!(
         join(&app, &secret, "paula@fondation.example", "Paula").await;
     }
 );
+
+partinnov_store::dual_test!(
+    the_partner_answers_beside_the_structure_and_both_download_the_report,
+    |db| {
+        let app = spawn(&db.store).await;
+        let b = beta(&db, &app).await;
+        let paula = create_user(&db.store, "paula@fondation.example", "Paula").await;
+        db.store
+            .add_guest_unchecked(
+                b.owner.workspace,
+                paula,
+                GuestRole::Partner,
+                Some(b.fondation),
+            )
+            .await
+            .unwrap();
+        let partner = app.sign_in("paula@fondation.example").await;
+        let path = format!("/espaces/beta/partage/evaluations/{}", b.evaluation);
+        let page = app.page(&partner, &path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        // The first question of the template, and the evaluation's version.
+        let name_at = page.text.find("name=\"q_").expect("a question") + "name=\"".len();
+        let field =
+            page.text[name_at..page.text[name_at..].find('"').unwrap() + name_at].to_owned();
+        let csrf = csrf_in(&page.text).unwrap();
+        let e = app
+            .get(
+                &b.owner.token,
+                &format!("/api/v1/evaluations/{}", b.evaluation),
+            )
+            .await;
+        let version = e.json["version"].as_i64().unwrap().to_string();
+
+        let saved = app
+            .submit(
+                &partner,
+                &format!("{path}/reponses"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    (&field, "Notre lecture : un soutien durable"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+        // A second save on the old version is not applied; what was typed comes back.
+        let stale = app
+            .submit(
+                &partner,
+                &format!("{path}/reponses"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    (&field, "Texte concurrent"),
+                ],
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert!(stale.text.contains("Texte concurrent"));
+        assert!(stale.text.contains("modifiée entre-temps"));
+
+        // The team sees the partner's answer beside its own, and its own save keeps it.
+        let team = app
+            .page(
+                &app.sign_in(&b.owner.email).await,
+                &format!(
+                    "/espaces/beta/partenariats/{}/evaluation?e={}",
+                    b.shared.0, b.evaluation
+                ),
+            )
+            .await;
+        assert!(team.text.contains("Notre lecture : un soutien durable"));
+        assert!(team.text.contains("Réponse du partenaire"));
+        let e = app
+            .get(
+                &b.owner.token,
+                &format!("/api/v1/evaluations/{}", b.evaluation),
+            )
+            .await;
+        let put = app
+            .put(
+                &b.owner.token,
+                &format!("/api/v1/evaluations/{}", b.evaluation),
+                &json!({"title": "Bilan 2026", "status": "brouillon", "version": e.json["version"], "answers": {}}),
+            )
+            .await;
+        assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+        assert!(
+            put.text.contains("Notre lecture : un soutien durable"),
+            "kept: {}",
+            put.text
+        );
+
+        // Both download the report; the partner's answer is in it.
+        let (status, _, pdf) = download(
+            &app,
+            Auth::Browser(&partner),
+            &format!("{path}/rapport?format=pdf"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let text = pdf_extract::extract_text_from_mem(&pdf).expect("a PDF that parses");
+        assert!(text.contains("soutien durable"), "{text}");
+        assert!(text.contains("Fondation Horizon"));
+        let (status, _, _) = download(
+            &app,
+            Auth::Token(&b.owner.token),
+            &format!("/api/v1/evaluations/{}/report?format=odt", b.evaluation),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+
+        // Over the API, with If-Match: a stale version is 412.
+        let token = create_token(&db.store, paula, false).await;
+        let r = app
+            .client
+            .put(app.url(&format!(
+                "/api/v1/workspaces/beta/shared/evaluations/{}/answers",
+                b.evaluation
+            )))
+            .bearer_auth(&token)
+            .header("if-match", "\"1\"")
+            .json(&json!({"answers": {}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
+        let unknown = app
+            .put(
+                &token,
+                &format!(
+                    "/api/v1/workspaces/beta/shared/evaluations/{}/answers",
+                    b.evaluation
+                ),
+                &json!({"version": put.json["version"], "answers": {"nope": "x"}}),
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);

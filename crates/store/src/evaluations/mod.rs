@@ -447,6 +447,12 @@ impl Store {
             a.text = a.text.trim().to_owned();
             !a.text.is_empty()
         });
+        // The invited partner's answers are its own: the team's save keeps them.
+        for (code, a) in &before.data.answers {
+            if a.filled_by == FilledBy::Partenaire {
+                d.answers.entry(code.clone()).or_insert_with(|| a.clone());
+            }
+        }
         let txn = self.write().await?;
         let n = db::exec(
             &txn,

@@ -38,10 +38,23 @@ pub struct EvaluationDraft {
     pub answers: BTreeMap<String, Answer>,
 }
 
+/// The key of the invited partner's own answer to a question: `{code}@partenaire`, beside
+/// the structure's answer under `{code}`.
+pub fn partner_key(code: &str) -> String {
+    format!("{code}@partenaire")
+}
+
 impl EvaluationDraft {
     /// The answer to question `code`, or "".
     pub fn answer(&self, code: &str) -> &str {
         self.answers.get(code).map_or("", |a| a.text.as_str())
+    }
+
+    /// The invited partner's answer to question `code`, or "".
+    pub fn partner_answer(&self, code: &str) -> &str {
+        self.answers
+            .get(&partner_key(code))
+            .map_or("", |a| a.text.as_str())
     }
 }
 

@@ -20,7 +20,7 @@ use partinnov_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiJson, Params, evaluations::MeasurementInput, period};
+use super::{ApiJson, Params, evaluations::MeasurementInput, expected_version, period, stale};
 use crate::{
     App,
     auth::{ApiCaller, lang},
@@ -42,6 +42,10 @@ pub fn router() -> Router<App> {
         .route(
             "/workspaces/{slug}/shared/evaluations/{id}",
             get(get_shared_evaluation),
+        )
+        .route(
+            "/workspaces/{slug}/shared/evaluations/{id}/answers",
+            axum::routing::put(put_shared_answers),
         )
         .route(
             "/workspaces/{slug}/shared/indicators/{id}/measurements",
@@ -141,6 +145,35 @@ pub async fn get_shared_evaluation(
     Ok(Json(
         app.store.shared_evaluation(&g, EvaluationId(id)).await?,
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AnswersInput {
+    /// The evaluation's version the answers are based on (or `If-Match`).
+    pub version: Option<i64>,
+    /// Question code → the partner's answer; an empty text removes it.
+    pub answers: std::collections::BTreeMap<String, String>,
+}
+
+/// The invited partner's own answers to the guiding questions, beside the structure's.
+/// Send `If-Match: "<version>"` (412 when stale) or `version` (409).
+#[utoipa::path(put, path = "/api/v1/workspaces/{slug}/shared/evaluations/{id}/answers", tag = "invités", params(("slug" = String, Path), ("id" = i64, Path)), request_body = AnswersInput,
+    responses((status = 200, description = "the evaluation"), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 412, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn put_shared_answers(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    Path((slug, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<AnswersInput>,
+) -> ApiResult<Json<Evaluation>> {
+    let tr = lang(&headers);
+    let g = app.store.guest_scope(&caller, &slug).await?;
+    let (version, if_match) = expected_version(&headers, body.version, &tr)?;
+    app.store
+        .partner_answers(&g, EvaluationId(id), version, &body.answers)
+        .await
+        .map(Json)
+        .map_err(|e| stale(e.into(), if_match))
 }
 
 /// The partner's own dated measurement of an indicator (`filled_by` = `partenaire`).

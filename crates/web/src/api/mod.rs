@@ -78,9 +78,9 @@ pub fn router() -> Router<App> {
         strategy::list_actions, strategy::create_action, strategy::get_action, strategy::update_action, strategy::delete_action,
         evaluations::list_templates, evaluations::import_template, evaluations::list, evaluations::create, evaluations::get_one, evaluations::update, evaluations::delete_one,
         evaluations::create_criterion, evaluations::refresh, evaluations::delete_criterion, evaluations::create_indicator, evaluations::update_indicator, evaluations::delete_indicator, evaluations::create_measurement,
-        guests::list_shared, guests::get_shared, guests::list_shared_comments, guests::create_shared_comment, guests::get_shared_evaluation, guests::create_shared_measurement, guests::aggregates, guests::list_comments, guests::create_comment,
+        guests::list_shared, guests::get_shared, guests::list_shared_comments, guests::create_shared_comment, guests::get_shared_evaluation, guests::put_shared_answers, guests::create_shared_measurement, guests::aggregates, guests::list_comments, guests::create_comment,
     ),
-    components(schemas(guests::CommentInput, documents::JobStatus, documents::NotesInput, crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
+    components(schemas(guests::CommentInput, guests::AnswersInput, documents::JobStatus, documents::NotesInput, crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -13,16 +13,19 @@ use partinnov_domain::{
 use partinnov_render::document::{Block, Document, Fact, Inline, Picture, Table};
 use partinnov_store::{
     evaluations::{Evaluation, Indicator},
-    partnerships::Partnership,
+    partnerships::PartnerRef,
 };
 
 use crate::i18n::Tr;
 
-/// What the report is about, besides the evaluation itself.
+/// What the report is about, besides the evaluation itself: only what it prints, so the
+/// same report can be given to the invited partner.
 pub struct ReportContext<'a> {
     /// The structure whose workspace holds the partnership (its name).
     pub structure: &'a str,
-    pub partnership: &'a Partnership,
+    /// The partnership's title.
+    pub title: &'a str,
+    pub partners: &'a [PartnerRef],
     pub issued_on: NaiveDate,
 }
 
@@ -147,7 +150,7 @@ pub fn progress_text(i: &Indicator, t: &Tr) -> String {
     }
 }
 
-fn answers(e: &Evaluation, step: Step) -> Vec<Block> {
+fn answers(t: &Tr, e: &Evaluation, step: Step) -> Vec<Block> {
     let mut out = vec![];
     for q in e.template.questions(step) {
         out.push(Block::Heading {
@@ -167,6 +170,14 @@ fn answers(e: &Evaluation, step: Step) -> Vec<Block> {
                 out.push(Block::Paragraph(vec![Inline::text(answer.trim())]));
             }
         }
+        let partner = e.data.partner_answer(&q.code);
+        if !partner.trim().is_empty() {
+            out.push(Block::Paragraph(vec![
+                Inline::Strong(t.t("evaluation.partner_answer").to_owned()),
+                Inline::text(" "),
+                Inline::text(partner.trim()),
+            ]));
+        }
     }
     if e.template.questions(step).is_empty() && step != Step::Resultats {
         out.push(Block::Paragraph(vec![Inline::Missing]));
@@ -176,14 +187,13 @@ fn answers(e: &Evaluation, step: Step) -> Vec<Block> {
 
 /// The evaluation report of one evaluation of a partnership.
 pub fn evaluation_document(t: &Tr, ctx: &ReportContext<'_>, e: &Evaluation) -> Document {
-    let p = ctx.partnership;
     let mut blocks = vec![];
     blocks.push(Block::Heading {
         level: 1,
         text: t.t("evaluation.doc_parties").to_owned(),
     });
-    let partners: Vec<String> = p
-        .partner_refs
+    let partners: Vec<String> = ctx
+        .partners
         .iter()
         .map(|r| match &r.commune_name {
             Some(c) => format!("{} ({c})", r.name),
@@ -201,7 +211,7 @@ pub fn evaluation_document(t: &Tr, ctx: &ReportContext<'_>, e: &Evaluation) -> D
         },
         Fact {
             label: t.t("evaluation.doc_partnership").to_owned(),
-            value: vec![Inline::or_missing(&p.data.title)],
+            value: vec![Inline::or_missing(ctx.title)],
         },
         Fact {
             label: t.t("evaluation.template").to_owned(),
@@ -232,14 +242,14 @@ pub fn evaluation_document(t: &Tr, ctx: &ReportContext<'_>, e: &Evaluation) -> D
         if *step == Step::Resultats {
             blocks.extend(results(t, e));
         }
-        blocks.extend(answers(e, *step));
+        blocks.extend(answers(t, e, *step));
     }
     Document {
         blocks,
         ..super::blank(
             t,
             e.data.title.clone(),
-            Some(t.f("evaluation.doc_subtitle", &[("title", &p.data.title)])),
+            Some(t.f("evaluation.doc_subtitle", &[("title", ctx.title)])),
             ctx.issued_on,
         )
     }
@@ -373,7 +383,7 @@ mod tests {
             Answer, Criterion, CriterionDraft, EvaluationDraft, IndicatorDraft, Measurement,
             MeasurementDraft,
         },
-        partnerships::{PartnerRef, PartnershipDraft},
+        partnerships::{Partnership, PartnershipDraft},
     };
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -548,7 +558,8 @@ mod tests {
             &t,
             &ReportContext {
                 structure: "Envie Grand Est",
-                partnership: &p,
+                title: &p.data.title,
+                partners: &p.partner_refs,
                 issued_on: day(2026, 11, 23),
             },
             &evaluation(),

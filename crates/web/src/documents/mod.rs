@@ -157,16 +157,41 @@ pub async fn evaluation_file(
 ) -> Result<File, WebError> {
     let e = store.evaluation(scope, id).await?;
     let p = store.partnership(scope, e.partnership_id).await?;
+    evaluation_report(&e, &scope.name, &p.data.title, &p.partner_refs, format, t).await
+}
+
+/// The same report for the invited partner of the evaluated partnership.
+pub async fn shared_evaluation_file(
+    store: &partinnov_store::Store,
+    g: &partinnov_store::guests::GuestScope,
+    id: partinnov_store::EvaluationId,
+    format: DocFormat,
+    t: Tr,
+) -> Result<File, WebError> {
+    let e = store.shared_evaluation(g, id).await?;
+    let p = store.shared_partnership(g, e.partnership_id).await?;
+    evaluation_report(&e, &g.name, &p.title, &p.partners, format, t).await
+}
+
+async fn evaluation_report(
+    e: &partinnov_store::evaluations::Evaluation,
+    structure: &str,
+    title: &str,
+    partners: &[partinnov_store::partnerships::PartnerRef],
+    format: DocFormat,
+    t: Tr,
+) -> Result<File, WebError> {
     let doc = evaluation::evaluation_document(
         &t,
         &evaluation::ReportContext {
-            structure: &scope.name,
-            partnership: &p,
+            structure,
+            title,
+            partners,
             issued_on: Utc::now().date_naive(),
         },
-        &e,
+        e,
     );
-    let stem = format!("evaluation-{}", p.data.title);
+    let stem = format!("evaluation-{title}");
     file(doc, format, &stem).await
 }
 

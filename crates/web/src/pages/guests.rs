@@ -54,6 +54,14 @@ pub fn router() -> Router<App> {
             "/espaces/{slug}/partage/evaluations/{eid}/indicateurs/{iid}/mesures",
             post(add_measurement),
         )
+        .route(
+            "/espaces/{slug}/partage/evaluations/{eid}/reponses",
+            post(save_answers),
+        )
+        .route(
+            "/espaces/{slug}/partage/evaluations/{eid}/rapport",
+            get(report),
+        )
         .route("/espaces/{slug}/chiffres", get(figures))
 }
 
@@ -282,6 +290,8 @@ async fn comment(
 struct EvaluationPage {
     c: Chrome,
     e: EvaluationView,
+    /// Why the answers were sent back: another save came first.
+    answers_error: String,
     partnership: (String, String),
     can_write: bool,
     /// Indicators computed from the team's data take no hand entry.
@@ -316,6 +326,7 @@ async fn evaluation_page(
     Ok(EvaluationPage {
         c: Chrome::for_guest(&app.store, s, g, e.data.title.clone()).await?,
         e: v,
+        answers_error: String::new(),
         partnership: (format!("/espaces/{}/partage/{}", g.slug, p.id), p.title),
         can_write: !g.read_only,
         manual,
@@ -373,6 +384,64 @@ async fn add_measurement(
         }
         Err(e) => Err(e),
     }
+}
+
+/// The partner's own answers to the guiding questions. If the team or another person of
+/// the partner saved in between, nothing is saved: the page comes back with what was typed
+/// and says so.
+async fn save_answers(
+    State(app): State<App>,
+    Path((slug, eid)): Path<(String, i64)>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
+    let g = guest(&app, &s, &slug).await?;
+    let e = app.store.shared_evaluation(&g, EvaluationId(eid)).await?;
+    let version: i64 = form.get("version").parse().unwrap_or(0);
+    let codes: Vec<String> = partinnov_domain::evaluation::Step::ALL
+        .iter()
+        .flat_map(|st| e.template.questions(*st))
+        .map(|q| q.code.clone())
+        .collect();
+    let answers = codes
+        .iter()
+        .map(|code| (code.clone(), form.get(&format!("q_{code}")).to_owned()))
+        .collect();
+    match app
+        .store
+        .partner_answers(&g, EvaluationId(eid), version, &answers)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/espaces/{slug}/partage/evaluations/{eid}#reponses"
+        ))
+        .into_response()),
+        Err(StoreError::Conflict { .. }) => {
+            let keys: Vec<String> = codes.iter().map(|c| format!("q_{c}")).collect();
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let back = Back::partner(Typed::from(&form, &keys, &[]));
+            let mut page = evaluation_page(&app, &s, &g, eid, back).await?;
+            page.answers_error = s.t.error("answers_changed_meanwhile");
+            Ok(render_with(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The evaluation report, as the team downloads it.
+async fn report(
+    State(app): State<App>,
+    s: Session,
+    Path((slug, eid)): Path<(String, i64)>,
+    RawQuery(raw): RawQuery,
+) -> WebResult<Response> {
+    let g = guest(&app, &s, &slug).await?;
+    let params = Params::from_query(raw.as_deref());
+    let format = crate::documents::format(params.get("format"), &s.t)?;
+    Ok(
+        crate::documents::shared_evaluation_file(&app.store, &g, EvaluationId(eid), format, s.t)
+            .await?
+            .into_response(),
+    )
 }
 
 /// A label and a formatted count.

@@ -146,12 +146,22 @@ pub(crate) struct Back {
     criterion: Typed,
     indicator: Option<(i64, Typed)>,
     measure: Option<(i64, Typed)>,
+    /// The invited partner's answers sent back (its page).
+    partner: Option<Typed>,
     /// The indicator edit form sent back, by indicator id.
     edit: Option<(i64, Typed)>,
     refreshed: String,
 }
 
 impl Back {
+    /// The invited partner's answers as typed, refused or overtaken by another save.
+    pub(crate) fn partner(typed: Typed) -> Self {
+        Self {
+            partner: Some(typed),
+            ..Self::default()
+        }
+    }
+
     /// A refused measurement of indicator `id`, as typed.
     pub(crate) fn measure(id: i64, typed: Typed) -> Self {
         Self {

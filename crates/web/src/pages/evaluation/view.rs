@@ -10,6 +10,8 @@ pub struct QuestionView {
     pub help: String,
     pub example: String,
     pub value: String,
+    /// The invited partner's own answer, shown beside the structure's.
+    pub partner: String,
 }
 
 pub struct StepView {
@@ -113,6 +115,10 @@ pub(crate) fn view(t: &Tr, base: &str, e: &Evaluation, back: &Back) -> Evaluatio
                     help: q.help.clone(),
                     example: q.example.clone(),
                     value: data.answer(&q.code).to_owned(),
+                    partner: match &back.partner {
+                        Some(typed) => typed.v(&format!("q_{}", q.code)).to_owned(),
+                        None => e.data.partner_answer(&q.code).to_owned(),
+                    },
                 })
                 .collect(),
         })
