@@ -365,3 +365,89 @@ async fn account_made_on_the_command_line_reaches_the_api_postgres() {
     // The server is gone (dropped above) before the database is dropped here.
     drop(db);
 }
+
+#[test]
+fn a_guest_is_made_on_the_command_line_only_with_what_its_role_needs() {
+    let scratch = Scratch::new("cli-guest");
+    let url = scratch.sqlite_url();
+    succeeds(&["gen", "--database-url", &url, "--scale", "1"]);
+    let base = |email: &'static str| {
+        vec![
+            "user",
+            "create",
+            "--database-url",
+            url.as_str(),
+            "--email",
+            email,
+            "--name",
+            "Invitée",
+            "--password",
+            "assez-long",
+        ]
+    };
+    let with = |email: &'static str, extra: &[&'static str]| {
+        let mut args = base(email);
+        args.extend_from_slice(extra);
+        args.iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<String>>()
+    };
+    let run_fail = |args: Vec<String>, expected: &str| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        fails_with_one_line(&refs, expected);
+    };
+    run_fail(
+        with(
+            "p1@example.org",
+            &["--workspace", "structure-1", "--role", "partner"],
+        ),
+        "--organisation",
+    );
+    run_fail(
+        with(
+            "p2@example.org",
+            &[
+                "--workspace",
+                "structure-1",
+                "--role",
+                "partner",
+                "--organisation",
+                "999999",
+            ],
+        ),
+        "partie à aucun partenariat",
+    );
+    run_fail(
+        with("p3@example.org", &["--role", "observer"]),
+        "--workspace",
+    );
+    run_fail(
+        with(
+            "p4@example.org",
+            &["--role", "editor", "--organisation", "1"],
+        ),
+        "--role partner",
+    );
+    // A refused guest leaves no account behind.
+    fails_with_one_line(
+        &[
+            "token",
+            "create",
+            "--database-url",
+            &url,
+            "--email",
+            "p2@example.org",
+        ],
+        "p2@example.org",
+    );
+    let made = succeeds(
+        &with(
+            "obs@example.org",
+            &["--workspace", "structure-1", "--role", "observer"],
+        )
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>(),
+    );
+    assert!(made.contains("obs@example.org"), "{made}");
+}
