@@ -51,6 +51,8 @@ const TABLES: &[(&str, Columns)] = &[
             ("locale", Text),
             ("created_at", Ts),
             ("version", I),
+            ("disabled_at", Ts),
+            ("last_sign_in_at", Ts),
         ],
     ),
     (
