@@ -860,6 +860,16 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/workspaces/{slug}/actions/{id}"),
     ("put", "/api/v1/workspaces/{slug}/actions/{id}"),
     ("delete", "/api/v1/workspaces/{slug}/actions/{id}"),
+    ("get", "/api/v1/admin/workspaces"),
+    ("post", "/api/v1/admin/workspaces"),
+    ("get", "/api/v1/admin/users"),
+    ("post", "/api/v1/admin/users"),
+    ("get", "/api/v1/admin/users/{id}"),
+    ("post", "/api/v1/admin/users/{id}/password"),
+    ("post", "/api/v1/admin/users/{id}/disable"),
+    ("post", "/api/v1/admin/users/{id}/enable"),
+    ("post", "/api/v1/admin/users/{id}/memberships"),
+    ("post", "/api/v1/workspaces/{slug}/members/{user}/password"),
 ];
 
 dual_test!(
@@ -964,13 +974,27 @@ dual_test!(
             .await;
         assert_eq!(job.status, StatusCode::ACCEPTED, "{}", job.text);
         let job = job.json["id"].as_str().expect("job id").to_owned();
+        // Administration routes answer "not found" to anyone but an administrator.
+        let admin = s
+            .create_user(partinnov_store::users::NewUser {
+                email: "ada@example.org",
+                name: "Ada Admin",
+                password: "mot-de-passe-solide",
+                is_admin: true,
+            })
+            .await
+            .expect("admin");
+        let admin_token = create_token(s, admin, false).await;
         for (method, path) in ordered {
             let url = path
                 .replace("{slug}", "alpha")
                 .replace("{job}", &job)
+                .replace("{user}", &alice.id.0.to_string())
                 .replace(
                     "{id}",
-                    &if path.contains("contacts") {
+                    &if path.starts_with("/api/v1/admin/users/") {
+                        admin.0
+                    } else if path.contains("contacts") {
                         cid
                     } else if path.starts_with("/api/v1/interactions/") {
                         iid
@@ -994,7 +1018,11 @@ dual_test!(
             let mut req = app
                 .client
                 .request(method.clone(), app.url(&url))
-                .bearer_auth(&alice.token);
+                .bearer_auth(if path.starts_with("/api/v1/admin/") {
+                    &admin_token
+                } else {
+                    &alice.token
+                });
             if method == reqwest::Method::POST || method == reqwest::Method::PUT {
                 req = req.json(&json!({}));
             }
