@@ -53,6 +53,8 @@ const TABLES: &[(&str, Columns)] = &[
             ("locale", Text),
             ("created_at", Ts),
             ("version", I),
+            ("disabled_at", Ts),
+            ("last_sign_in_at", Ts),
         ],
     ),
     (
@@ -630,13 +632,17 @@ impl Store {
                         .and_then(Json::as_array)
                         .map(|a| a.iter().filter_map(Json::as_str).collect())
                         .unwrap_or_default();
-                    let expected: Vec<&str> = columns.iter().map(|c| c.0).collect();
-                    if given != expected {
+                    // An archive of an older schema may lack the columns a later
+                    // migration appended to a table: they take their default.
+                    let all: Vec<&str> = columns.iter().map(|c| c.0).collect();
+                    if given.is_empty() || !all.starts_with(&given) {
                         return Err(malformed(
                             n,
                             format!("columns of {table} differ from this version's"),
                         ));
                     }
+                    let columns: Columns = &columns[..given.len()];
+                    let expected = given;
                     let sql = format!(
                         "INSERT INTO {table} ({}) VALUES ({})",
                         expected.join(", "),

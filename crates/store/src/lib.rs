@@ -7,6 +7,7 @@
 //! filters on it inside the SQL, so a handler that forgets a check still cannot leak.
 //! Knows nothing of HTTP.
 
+pub mod accounts;
 pub mod actions;
 pub mod audit;
 pub mod backup;

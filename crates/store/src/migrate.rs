@@ -62,6 +62,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "guests: invited partners and observers, partnership comments",
         sql: M0011,
     },
+    Migration {
+        version: 12,
+        name: "user deactivation",
+        sql: M0012,
+    },
 ];
 
 impl Store {
@@ -651,4 +656,14 @@ CREATE TABLE import_uploads (
     expires_at {ts} NOT NULL
 );
 CREATE INDEX import_uploads_expiry ON import_uploads (expires_at)
+"#;
+
+/// Version 12: platform administrators deactivate accounts instead of deleting them, so
+/// what a person wrote keeps its author and the audit trail its names. A deactivated
+/// account cannot sign in, and its sessions and API tokens stop working (the lookups
+/// filter on `disabled_at IS NULL`); reactivating restores its tokens, not its sessions.
+/// The last successful sign-in is kept for the administrators' list of users.
+const M0012: &str = r#"
+ALTER TABLE users ADD COLUMN disabled_at {ts};
+ALTER TABLE users ADD COLUMN last_sign_in_at {ts}
 "#;

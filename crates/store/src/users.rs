@@ -40,6 +40,9 @@ pub struct NewUser<'a> {
 pub enum SignInError {
     BadCredentials,
     Throttled,
+    /// The password is right but an administrator deactivated the account. Said only to
+    /// whoever knows the password, so it reveals nothing to anyone else.
+    Disabled,
 }
 
 /// A new session: `secret` goes in the cookie and is never stored.
@@ -83,11 +86,29 @@ pub(crate) fn random_secret() -> String {
     )
 }
 
-fn normalise_email(email: &str) -> String {
+pub(crate) fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-async fn hash_password(password: String) -> Result<String> {
+/// The one password rule, for every way a password is set: 8 characters at least.
+pub(crate) fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < 8 {
+        Err(StoreError::Invalid {
+            field: "password",
+            code: "password_too_short",
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// A password to hand over once (an account an administrator creates without choosing
+/// one): 16 characters from a random secret, about 64 bits.
+pub fn generate_password() -> String {
+    random_secret()[..16].to_owned()
+}
+
+pub(crate) async fn hash_password(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
         .await
         .map_err(|_| StoreError::Invalid {
@@ -96,36 +117,45 @@ async fn hash_password(password: String) -> Result<String> {
         })
 }
 
-impl Store {
-    pub async fn create_user(&self, new: NewUser<'_>) -> Result<UserId> {
-        let email = normalise_email(new.email);
-        if !email.contains('@') || email.len() < 3 {
-            return Err(StoreError::Invalid {
-                field: "email",
-                code: "invalid_email",
-            });
-        }
-        if new.password.chars().count() < 8 {
-            return Err(StoreError::Invalid {
-                field: "password",
-                code: "password_too_short",
-            });
-        }
-        let hash = hash_password(new.password.to_owned()).await?;
-        let result = db::insert_id(
-            &self.db,
+/// Checks an account's e-mail and password and returns the password's hash.
+pub(crate) async fn check_new_user(new: &NewUser<'_>) -> Result<String> {
+    let email = normalise_email(new.email);
+    if !email.contains('@') || email.len() < 3 {
+        return Err(StoreError::Invalid {
+            field: "email",
+            code: "invalid_email",
+        });
+    }
+    check_password(new.password)?;
+    hash_password(new.password.to_owned()).await
+}
+
+/// Inserts an account checked by [`check_new_user`]; a taken e-mail is `Duplicate`.
+pub(crate) async fn insert_user(
+    c: &impl sea_orm::ConnectionTrait,
+    new: &NewUser<'_>,
+    hash: String,
+) -> Result<UserId> {
+    let result = db::insert_id(
+            c,
             "INSERT INTO users (email, name, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            vec![email.into(), new.name.trim().into(), hash.into(), new.is_admin.into(), crate::db::now().into()],
+            vec![normalise_email(new.email).into(), new.name.trim().into(), hash.into(), new.is_admin.into(), crate::db::now().into()],
         )
         .await;
-        match result {
-            Ok(id) => Ok(UserId(id)),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::Duplicate {
-                field: "email",
-                existing_id: None,
-            }),
-            Err(e) => Err(e),
-        }
+    match result {
+        Ok(id) => Ok(UserId(id)),
+        Err(e) if is_unique_violation(&e) => Err(StoreError::Duplicate {
+            field: "email",
+            existing_id: None,
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+impl Store {
+    pub async fn create_user(&self, new: NewUser<'_>) -> Result<UserId> {
+        let hash = check_new_user(&new).await?;
+        insert_user(&self.db, &new, hash).await
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
@@ -148,12 +178,7 @@ impl Store {
     }
 
     pub async fn set_password(&self, email: &str, password: &str) -> Result<()> {
-        if password.chars().count() < 8 {
-            return Err(StoreError::Invalid {
-                field: "password",
-                code: "password_too_short",
-            });
-        }
+        check_password(password)?;
         let hash = hash_password(password.to_owned()).await?;
         let n = db::exec(
             &self.db,
@@ -207,6 +232,15 @@ impl Store {
         .await
         .unwrap_or(false);
         if ok && let Some(user) = self.user_by_email(&email).await? {
+            let disabled = db::scalar(
+                &self.db,
+                "SELECT COUNT(*) FROM users WHERE id = $1 AND disabled_at IS NOT NULL",
+                vec![user.id.into()],
+            )
+            .await?;
+            if disabled > 0 {
+                return Ok(Err(SignInError::Disabled));
+            }
             db::exec(
                 &self.db,
                 "DELETE FROM login_failures WHERE email = $1",
@@ -235,6 +269,12 @@ impl Store {
             vec![sha256_hex(&secret).into(), user.0.into(), csrf_token.clone().into(), now.into(), expires_at.into()],
         )
         .await?;
+        db::exec(
+            &self.db,
+            "UPDATE users SET last_sign_in_at = $1 WHERE id = $2",
+            vec![now.into(), user.0.into()],
+        )
+        .await?;
         // Housekeeping: expired sessions and old failures go away as new sessions come.
         db::exec(
             &self.db,
@@ -260,7 +300,7 @@ impl Store {
         let row: Option<SessionRow> = db::one(
             &self.db,
             "SELECT s.user_id, s.csrf_token, u.email, u.name, u.is_admin FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.id_hash = $1 AND s.expires_at > $2",
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
             vec![sha256_hex(secret).into(), crate::db::now().into()],
         )
         .await?;
@@ -329,7 +369,7 @@ impl Store {
         let row: Option<Row> = db::one(
             &self.db,
             "SELECT t.id, t.user_id, t.workspace_id, t.read_only, u.email, u.name, u.is_admin, t.last_used_at \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
             vec![sha256_hex(secret).into()],
         )
         .await?;

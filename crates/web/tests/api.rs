@@ -882,6 +882,16 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/workspaces/{slug}/aggregates"),
     ("get", "/api/v1/partnerships/{id}/comments"),
     ("post", "/api/v1/partnerships/{id}/comments"),
+    ("get", "/api/v1/admin/workspaces"),
+    ("post", "/api/v1/admin/workspaces"),
+    ("get", "/api/v1/admin/users"),
+    ("post", "/api/v1/admin/users"),
+    ("get", "/api/v1/admin/users/{id}"),
+    ("post", "/api/v1/admin/users/{id}/password"),
+    ("post", "/api/v1/admin/users/{id}/disable"),
+    ("post", "/api/v1/admin/users/{id}/enable"),
+    ("post", "/api/v1/admin/users/{id}/memberships"),
+    ("post", "/api/v1/workspaces/{slug}/members/{user}/password"),
 ];
 
 dual_test!(
@@ -997,13 +1007,27 @@ dual_test!(
         .await
         .expect("guest");
         let guest_token = create_token(s, guest, false).await;
+        // Administration routes answer "not found" to anyone but an administrator.
+        let admin = s
+            .create_user(partinnov_store::users::NewUser {
+                email: "ada@example.org",
+                name: "Ada Admin",
+                password: "mot-de-passe-solide",
+                is_admin: true,
+            })
+            .await
+            .expect("admin");
+        let admin_token = create_token(s, admin, false).await;
         for (method, path) in ordered {
             let url = path
                 .replace("{slug}", "alpha")
                 .replace("{job}", &job)
+                .replace("{user}", &alice.id.0.to_string())
                 .replace(
                     "{id}",
-                    &if path.contains("contacts") {
+                    &if path.starts_with("/api/v1/admin/users/") {
+                        admin.0
+                    } else if path.contains("contacts") {
                         cid
                     } else if path.starts_with("/api/v1/interactions/") {
                         iid
@@ -1030,6 +1054,8 @@ dual_test!(
                 reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let token = if path.contains("/shared/") {
                 &guest_token
+            } else if path.starts_with("/api/v1/admin/") {
+                &admin_token
             } else {
                 &alice.token
             };

@@ -71,6 +71,7 @@ const PAGES: &[(&str, &str)] = &[
     ("POST", "/espaces/{slug}/contacts/{contact}/anonymiser"),
     ("POST", "/espaces/{slug}/parametres"),
     ("POST", "/espaces/{slug}/membres/{user}"),
+    ("POST", "/espaces/{slug}/membres/{user}/mot-de-passe"),
     ("POST", "/espaces/{slug}/invitations"),
     ("POST", "/espaces/{slug}/import"),
     ("POST", "/espaces/{slug}/strategie/reponses"),
@@ -127,6 +128,7 @@ const API: &[(&str, &str)] = &[
     ("PUT", "/api/v1/indicators/{indicator}"),
     ("POST", "/api/v1/workspaces/{slug}/evaluation-templates"),
     ("POST", "/api/v1/workspaces/{slug}/contacts"),
+    ("POST", "/api/v1/workspaces/{slug}/members/{user}/password"),
     ("POST", "/api/v1/workspaces/{slug}/imports/partnerships"),
     ("PUT", "/api/v1/workspaces/{slug}/contacts/{contact}"),
     (

@@ -119,6 +119,8 @@ async fn change_password(
             errors.push(FieldError::new(&t, "current", "wrong_password"))
         }
         Err(SignInError::Throttled) => return Err(WebError::TooManyRequests),
+        // A deactivated account has no live session to post this form from.
+        Err(SignInError::Disabled) => return Err(WebError::Unauthenticated),
     }
     let new = form.get("new");
     if new != form.get("confirm") {

@@ -104,6 +104,7 @@ async fn login(
             let (status, key) = match reason {
                 SignInError::BadCredentials => (StatusCode::UNAUTHORIZED, "login.bad_credentials"),
                 SignInError::Throttled => (StatusCode::TOO_MANY_REQUESTS, "login.throttled"),
+                SignInError::Disabled => (StatusCode::FORBIDDEN, "login.disabled"),
             };
             tracing::info!(status = status.as_u16(), "sign-in refused");
             Ok(render_with(

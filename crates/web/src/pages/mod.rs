@@ -3,6 +3,7 @@
 //! templates hold no logic beyond loops and conditions.
 
 mod account;
+mod admin;
 mod auth;
 mod carto;
 mod contacts;
@@ -46,6 +47,7 @@ pub fn router() -> Router<App> {
         .merge(settings::router())
         .merge(invitations::router())
         .merge(account::router())
+        .merge(admin::router())
         .merge(dashboard::router())
         .merge(downloads::router())
         .merge(documents::router())
@@ -66,6 +68,8 @@ pub struct Chrome {
     /// Slug and name of the workspace the page belongs to.
     pub current: Option<(String, String)>,
     pub can_write: bool,
+    /// A platform administrator (the navigation shows "Administration").
+    pub is_admin: bool,
     /// The `<title>` of the page.
     pub title: String,
     /// On a guest's pages (invited partner, observer): the workspace's slug, the guest's
@@ -93,6 +97,7 @@ impl Chrome {
             workspaces,
             current: scope.map(|sc| (sc.slug.clone(), sc.name.clone())),
             can_write: scope.is_some_and(WorkspaceScope::can_write),
+            is_admin: s.caller.require_admin().is_ok(),
             title: title.into(),
             guest: None,
         })

@@ -25,6 +25,10 @@ pub fn router() -> Router<App> {
         .route("/espaces/{slug}/membres/{user}", post(change_member))
         .route("/espaces/{slug}/invitations", post(invite))
         .route("/espaces/{slug}/invites/{user}/retirer", post(remove_guest))
+        .route(
+            "/espaces/{slug}/membres/{user}/mot-de-passe",
+            post(reset_member_password),
+        )
 }
 
 #[derive(Template)]
@@ -386,5 +390,36 @@ async fn create(
             Err(WebError::BadRequest(detail))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// An owner chooses a new password for a member of the workspace; the member's sessions
+/// end. A refusal is shown in the member's row (`password-{id}`).
+async fn reset_member_password(
+    State(app): State<App>,
+    Path((slug, user)): Path<(String, i64)>,
+    CsrfForm { session: s, form }: CsrfForm,
+) -> WebResult<Response> {
+    let scope = app.store.scope(&s.caller, &slug).await?;
+    let result = app
+        .store
+        .reset_member_password(&scope, partinnov_store::UserId(user), form.get("password"))
+        .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/espaces/{slug}/parametres")).into_response()),
+        Err(e) => match WebError::from(e) {
+            WebError::Invalid(list) => {
+                let errors: Vec<FieldError> = list
+                    .into_iter()
+                    .map(|mut f| {
+                        f.field = format!("password-{user}");
+                        f
+                    })
+                    .collect();
+                let p = page(&app, &s, &slug, None, None, &errors).await?;
+                Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &p))
+            }
+            other => Err(other),
+        },
     }
 }
