@@ -48,6 +48,13 @@ pub struct Account {
     pub memberships: Vec<AccountMembership>,
 }
 
+/// Where each account holds a role: the team's memberships, and the workspaces where it
+/// is a guest (`partner`, `observer`).
+const PLACES: &str = "SELECT m.user_id, w.id AS workspace_id, w.slug, w.name, m.role FROM memberships m \
+     JOIN workspaces w ON w.id = m.workspace_id \
+     UNION ALL SELECT g.user_id, w.id AS workspace_id, w.slug, w.name, g.role FROM workspace_guests g \
+     JOIN workspaces w ON w.id = g.workspace_id";
+
 #[derive(Debug, Clone, FromQueryResult, Serialize)]
 pub struct AccountMembership {
     #[serde(skip)]
@@ -183,8 +190,7 @@ impl Store {
         .await?;
         let memberships: Vec<AccountMembership> = db::all(
             &self.db,
-            "SELECT m.user_id, w.id AS workspace_id, w.slug, w.name, m.role FROM memberships m \
-             JOIN workspaces w ON w.id = m.workspace_id ORDER BY LOWER(w.name), w.id",
+            &format!("SELECT * FROM ({PLACES}) x ORDER BY LOWER(x.name), x.workspace_id"),
             vec![],
         )
         .await?;
@@ -213,8 +219,7 @@ impl Store {
         .ok_or(StoreError::not_found("user"))?;
         let memberships = db::all(
             &self.db,
-            "SELECT m.user_id, w.id AS workspace_id, w.slug, w.name, m.role FROM memberships m \
-             JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = $1 ORDER BY LOWER(w.name), w.id",
+            &format!("SELECT * FROM ({PLACES}) x WHERE x.user_id = $1 ORDER BY LOWER(x.name), x.workspace_id"),
             vec![user.0.into()],
         )
         .await?;

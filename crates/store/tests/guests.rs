@@ -280,6 +280,22 @@ partinnov_store::dual_test!(an_observer_reads_counts_and_no_name, |db| {
             ..
         })
     ));
+    // The platform's administrator sees where each account is a guest.
+    let admin = partinnov_store::Caller {
+        is_admin: true,
+        ..alice.clone()
+    };
+    let account = store.admin_account(&admin, o.user_id).await.unwrap();
+    assert_eq!(account.memberships.len(), 1);
+    assert_eq!(account.memberships[0].role, "observer");
+    assert!(
+        store
+            .admin_accounts(&admin)
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.id == o.user_id.0 && a.memberships[0].slug == "atelier")
+    );
     store.remove_guest(&scope, o.user_id).await.unwrap();
     assert_eq!(store.guests(&scope).await.unwrap().len(), 0);
 });
