@@ -35,6 +35,8 @@ pub fn router() -> Router<App> {
 #[template(path = "settings.html")]
 struct SettingsPage {
     c: Chrome,
+    /// The person viewing: their own password is changed on "Mon compte", not here.
+    me: i64,
     name: String,
     dormant_months: String,
     version: i64,
@@ -193,6 +195,7 @@ async fn page_full(
         }))
         .collect();
     Ok(SettingsPage {
+        me: s.caller.user_id.0,
         invite_roles,
         organisations,
         invite_typed,
