@@ -67,10 +67,7 @@ pub fn router() -> Router<App> {
 
 /// Where a guest's visit to a workspace starts.
 pub fn home_of(g: &GuestScope) -> String {
-    match g.role {
-        GuestRole::Partner => format!("/espaces/{}/partage", g.slug),
-        GuestRole::Observer => format!("/espaces/{}/chiffres", g.slug),
-    }
+    home_of_space(&g.slug, g.role.as_str())
 }
 
 /// The same for a workspace listed on the home page.
@@ -78,6 +75,16 @@ pub fn home_of_space(slug: &str, role: &str) -> String {
     match role.parse::<GuestRole>() {
         Ok(GuestRole::Partner) => format!("/espaces/{slug}/partage"),
         _ => format!("/espaces/{slug}/chiffres"),
+    }
+}
+
+/// A role as people read it, with the organisation an invited partner represents:
+/// "partenaire invité (Fondation Horizon)". For members, guests and invitations alike.
+pub fn role_label(t: &Tr, role: &str, organisation: Option<&str>) -> String {
+    let label = t.t(&format!("role.{role}"));
+    match organisation {
+        Some(org) => format!("{label} ({org})"),
+        None => label.to_owned(),
     }
 }
 

@@ -47,14 +47,10 @@ async fn index(State(app): State<App>, s: Session) -> WebResult<Response> {
         })
         .collect();
     workspaces.extend(guest_of.into_iter().map(|g| {
-        let role = s.t.t(&format!("role.{}", g.role));
         (
             super::guests::home_of_space(&g.slug, &g.role),
             g.name,
-            match g.organisation_name {
-                Some(org) => format!("{role} ({org})"),
-                None => role.to_owned(),
-            },
+            super::guests::role_label(&s.t, &g.role, g.organisation_name.as_deref()),
         )
     }));
     if workspaces.len() == 1 && !s.caller.is_admin {

@@ -45,15 +45,6 @@ struct InvitationPage {
     errors: Errors,
 }
 
-/// The role the link gives, with the organisation an invited partner represents.
-fn role_of(t: &Tr, target: &InvitationTarget) -> String {
-    let role = t.t(&format!("role.{}", target.role));
-    match &target.organisation_name {
-        Some(org) => format!("{role} ({org})"),
-        None => role.to_owned(),
-    }
-}
-
 async fn target_or_404(app: &App, secret: &str) -> WebResult<InvitationTarget> {
     app.store.invitation(secret).await.map_err(|e| match e {
         StoreError::NotFound { .. } => {
@@ -103,7 +94,7 @@ async fn show(
     let session = current_session(&app, &headers).await?;
     let page = InvitationPage {
         t,
-        role: role_of(&t, &target),
+        role: super::guests::role_label(&t, &target.role, target.organisation_name.as_deref()),
         target,
         secret,
         user: session
@@ -190,7 +181,7 @@ async fn sign_up(
     let Some(user) = created else {
         let page = InvitationPage {
             t,
-            role: role_of(&t, &target),
+            role: super::guests::role_label(&t, &target.role, target.organisation_name.as_deref()),
             target,
             secret,
             csrf: None,

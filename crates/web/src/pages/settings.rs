@@ -15,7 +15,7 @@ use crate::{
     App,
     auth::{CsrfForm, Session},
     error::{FieldError, WebError, WebResult},
-    pages::{Chrome, Errors, render, render_with},
+    pages::{Chrome, Errors, guests::role_label, render, render_with},
 };
 
 pub fn router() -> Router<App> {
@@ -118,7 +118,7 @@ async fn page_full(
         .into_iter()
         .map(|m| MemberLine {
             id: m.user_id,
-            role_label: s.t.t(&format!("role.{}", m.role)).to_owned(),
+            role_label: role_label(&s.t, &m.role, None),
             name: m.name,
             email: m.email,
             role: m.role,
@@ -145,7 +145,7 @@ async fn page_full(
                     ),
                 };
                 (
-                    role_label(s, &i.role, i.organisation_name.as_deref()),
+                    role_label(&s.t, &i.role, i.organisation_name.as_deref()),
                     s.t.date(&i.created_at.date_naive()),
                     state,
                 )
@@ -165,7 +165,7 @@ async fn page_full(
                         g.user_id,
                         g.name,
                         g.email,
-                        role_label(s, &g.role, g.organisation_name.as_deref()),
+                        role_label(&s.t, &g.role, g.organisation_name.as_deref()),
                     )
                 })
                 .collect(),
@@ -249,15 +249,6 @@ async fn change_member(
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-/// "rôle" or "rôle (organisation)" for a member, guest or invitation.
-fn role_label(s: &Session, role: &str, organisation: Option<&str>) -> String {
-    let label = s.t.t(&format!("role.{role}"));
-    match organisation {
-        Some(org) => format!("{label} ({org})"),
-        None => label.to_owned(),
     }
 }
 
