@@ -458,9 +458,10 @@ impl Store {
             vec![g.workspace_id.0.into(), org.0.into()],
         )
         .await?;
+        // The ids come from the sharing filter itself: no second check per partnership.
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            out.push(self.shared_partnership(g, PartnershipId(id.id)).await?);
+            out.push(self.shared_view(g, PartnershipId(id.id)).await?);
         }
         Ok(out)
     }
@@ -488,6 +489,11 @@ impl Store {
         id: PartnershipId,
     ) -> Result<SharedPartnership> {
         self.require_shared(g, id).await?;
+        self.shared_view(g, id).await
+    }
+
+    /// What the partner sees of partnership `id`, once the sharing is checked.
+    async fn shared_view(&self, g: &GuestScope, id: PartnershipId) -> Result<SharedPartnership> {
         let p = self.partnership(&g.reader(), id).await?;
         Ok(SharedPartnership {
             id: p.id,
@@ -565,41 +571,8 @@ impl Store {
                 }
             }
         }
-        let txn = self.write().await?;
-        let n = db::exec(
-            &txn,
-            "UPDATE evaluations SET answers = $1, updated_at = $2, version = version + 1 \
-             WHERE id = $3 AND workspace_id = $4 AND version = $5",
-            vec![
-                serde_json::to_string(&d.answers)
-                    .unwrap_or_else(|_| "{}".into())
-                    .into(),
-                db::now().into(),
-                id.0.into(),
-                g.workspace_id.0.into(),
-                version.into(),
-            ],
-        )
-        .await?;
-        if n == 0 {
-            return Err(StoreError::Conflict {
-                current: before.version,
-            });
-        }
-        audit::record(
-            &txn,
-            Record {
-                workspace: Some(g.workspace_id),
-                user: Some(g.user_id),
-                entity: "evaluation",
-                entity_id: id.0,
-                action: Action::Update,
-                before: Some(&before.data),
-                after: Some(&d),
-            },
-        )
-        .await?;
-        txn.commit().await?;
+        self.write_evaluation(g.workspace_id, g.user_id, id, version, &before, &d)
+            .await?;
         self.shared_evaluation(g, id).await
     }
 

@@ -453,6 +453,24 @@ impl Store {
                 d.answers.entry(code.clone()).or_insert_with(|| a.clone());
             }
         }
+        self.write_evaluation(scope.workspace_id, scope.user_id, id, version, &before, &d)
+            .await?;
+        self.evaluation(scope, id).await
+    }
+
+    /// Saves `d` over evaluation `id` of `workspace` if it is still at `version`
+    /// (`Conflict` with the current version otherwise, nothing written), with its audit
+    /// event, in one transaction. `before` is the evaluation as read for this save. The
+    /// team's form and the invited partner's answers both go through here.
+    pub(crate) async fn write_evaluation(
+        &self,
+        workspace: crate::WorkspaceId,
+        user: crate::UserId,
+        id: EvaluationId,
+        version: i64,
+        before: &Evaluation,
+        d: &EvaluationDraft,
+    ) -> Result<()> {
         let txn = self.write().await?;
         let n = db::exec(
             &txn,
@@ -464,7 +482,7 @@ impl Store {
                 answers_json(&d.answers).into(),
                 db::now().into(),
                 id.0.into(),
-                scope.workspace_id.0.into(),
+                workspace.0.into(),
                 version.into(),
             ],
         )
@@ -477,18 +495,18 @@ impl Store {
         audit::record(
             &txn,
             Record {
-                workspace: Some(scope.workspace_id),
-                user: Some(scope.user_id),
+                workspace: Some(workspace),
+                user: Some(user),
                 entity: "evaluation",
                 entity_id: id.0,
                 action: Action::Update,
                 before: Some(&before.data),
-                after: Some(&d),
+                after: Some(d),
             },
         )
         .await?;
         txn.commit().await?;
-        self.evaluation(scope, id).await
+        Ok(())
     }
 
     /// Who changed the evaluation's title, status and answers, and when, oldest first.
