@@ -66,6 +66,7 @@ impl Store {
         keep: OrganisationId,
         drop: OrganisationId,
     ) -> Result<Organisation> {
+        self.require_registry_reader(caller).await?;
         if !self.can_edit_registry(caller).await? {
             return Err(StoreError::Forbidden);
         }

@@ -329,6 +329,26 @@ pub(crate) fn corrupt(field: &'static str) -> StoreError {
 }
 
 impl Store {
+    /// The registry is the teams' shared list: members of at least one workspace (any
+    /// role) and administrators read it. Guests (an invited partner, an observer) and
+    /// accounts without a workspace get "not found", as if it did not exist.
+    pub async fn require_registry_reader(&self, caller: &Caller) -> Result<()> {
+        if caller.is_admin && caller.only_workspace.is_none() {
+            return Ok(());
+        }
+        let n = db::scalar(
+            &self.db,
+            "SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND ($2 IS NULL OR workspace_id = $2)",
+            vec![caller.user_id.0.into(), caller.only_workspace.map(|w| w.0).into()],
+        )
+        .await?;
+        if n > 0 {
+            Ok(())
+        } else {
+            Err(StoreError::not_found("organisation"))
+        }
+    }
+
     /// Editors of at least one workspace, and administrators, may write the registry.
     pub async fn can_edit_registry(&self, caller: &Caller) -> Result<bool> {
         if caller.read_only {
@@ -351,6 +371,7 @@ impl Store {
         caller: &Caller,
         d: &OrganisationDraft,
     ) -> Result<OrganisationId> {
+        self.require_registry_reader(caller).await?;
         if !self.can_edit_registry(caller).await? {
             return Err(StoreError::Forbidden);
         }
@@ -391,6 +412,7 @@ impl Store {
         version: i64,
         d: &OrganisationDraft,
     ) -> Result<Organisation> {
+        self.require_registry_reader(caller).await?;
         if !self.can_edit_registry(caller).await? {
             return Err(StoreError::Forbidden);
         }

@@ -124,6 +124,7 @@ struct QueuePage {
 const PAGE: usize = 100;
 
 async fn queue(State(app): State<App>, s: Session) -> WebResult<Response> {
+    app.store.require_registry_reader(&s.caller).await?;
     if !app.store.can_edit_registry(&s.caller).await? {
         return Err(WebError::Forbidden);
     }
@@ -144,6 +145,7 @@ async fn merge_page(
     Path(id): Path<i64>,
     CsrfForm { session: s, form }: CsrfForm,
 ) -> WebResult<Response> {
+    app.store.require_registry_reader(&s.caller).await?;
     let drop: i64 = form
         .get("drop")
         .parse()
@@ -166,6 +168,7 @@ pub async fn api_list(
     State(app): State<App>,
     ApiCaller(caller): ApiCaller,
 ) -> ApiResult<Json<Vec<DuplicateGroup>>> {
+    app.store.require_registry_reader(&caller).await?;
     if !app.store.can_edit_registry(&caller).await? {
         return Err(WebError::Forbidden.into());
     }
@@ -189,6 +192,7 @@ pub async fn api_merge(
     _headers: HeaderMap,
     ApiJson(body): ApiJson<MergeInput>,
 ) -> ApiResult<Json<OrganisationView>> {
+    app.store.require_registry_reader(&caller).await?;
     let kept = app
         .store
         .merge_organisations(&caller, OrganisationId(id), OrganisationId(body.drop))

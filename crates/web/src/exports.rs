@@ -170,7 +170,8 @@ pub async fn all_organisations(
 }
 
 /// The registry as asked by `params`: `format` (table formats and the data·inclusion
-/// ones) and the list's filters.
+/// ones) and the list's filters. The caller's right to read the registry is checked
+/// before (the command line has no caller).
 pub async fn organisations_export(
     store: &Store,
     params: &Params,

@@ -479,6 +479,50 @@ partinnov_store::dual_test!(
                     "{role} {method} {path} leaked"
                 );
             }
+            // The registry is the teams' list: closed to guests, pages and API alike.
+            let o = org.0;
+            for path in [
+                "/organisations".to_owned(),
+                "/organisations/nouvelle".to_owned(),
+                "/organisations/doublons".to_owned(),
+                "/organisations/export?format=csv".to_owned(),
+                format!("/organisations/{o}"),
+                format!("/organisations/{o}/modifier"),
+            ] {
+                let a = app.page(&b, &path).await;
+                assert_eq!(a.status, StatusCode::NOT_FOUND, "{role} GET {path}");
+                assert!(!a.text.contains("Secret Beta"), "{role} GET {path} leaked");
+            }
+            for path in [
+                "/organisations/nouvelle".to_owned(),
+                format!("/organisations/{o}/modifier"),
+                format!("/organisations/{o}/fusionner"),
+            ] {
+                let a = app
+                    .submit(&b, &path, &[("csrf", &csrf), ("name", "x"), ("drop", "1")])
+                    .await;
+                assert_eq!(a.status, StatusCode::NOT_FOUND, "{role} POST {path}");
+            }
+            for (method, path) in [
+                ("GET", "/api/v1/organisations".to_owned()),
+                ("GET", "/api/v1/organisations/export".to_owned()),
+                ("GET", "/api/v1/organisations/duplicates".to_owned()),
+                ("GET", format!("/api/v1/organisations/{o}")),
+                ("GET", format!("/api/v1/organisations/{o}/history")),
+                ("POST", "/api/v1/organisations".to_owned()),
+                ("PUT", format!("/api/v1/organisations/{o}")),
+                ("POST", format!("/api/v1/organisations/{o}/merge")),
+            ] {
+                let r = app
+                    .client
+                    .request(method.parse().unwrap(), app.url(&path))
+                    .bearer_auth(&token)
+                    .json(&json!({"name": "x", "version": 1, "drop": 1}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::NOT_FOUND, "{role} {method} {path}");
+            }
             let all = app.get(&token, "/api/v1/partnerships?per_page=500").await;
             assert_eq!(all.json["total"], 0, "{role}");
             let network = app.page(&b, "/reseau").await;

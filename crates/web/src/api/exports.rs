@@ -33,10 +33,11 @@ pub fn router() -> Router<App> {
     responses((status = 200, description = "the file"), (status = 422, body = crate::error::Problem)))]
 pub async fn organisations(
     State(app): State<App>,
-    ApiCaller(_caller): ApiCaller,
+    ApiCaller(caller): ApiCaller,
     headers: HeaderMap,
     params: Params,
 ) -> ApiResult<Response> {
+    app.store.require_registry_reader(&caller).await?;
     let tr = lang(&headers);
     Ok(exports::organisations_export(&app.store, &params, &tr)
         .await?

@@ -55,10 +55,11 @@ pub fn organisations_query(
     responses((status = 200, body = ListOf<OrganisationView>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(app): State<App>,
-    ApiCaller(_caller): ApiCaller,
+    ApiCaller(caller): ApiCaller,
     headers: HeaderMap,
     params: Params,
 ) -> ApiResult<Json<ListOf<OrganisationView>>> {
+    app.store.require_registry_reader(&caller).await?;
     let tr = lang(&headers);
     let q = organisations_query(&params, &tr).map_err(|e| ApiError(WebError::Invalid(e)))?;
     let found = app.store.organisations(&q).await?;
@@ -78,6 +79,7 @@ pub async fn create(
     headers: HeaderMap,
     ApiJson(body): ApiJson<OrganisationInput>,
 ) -> ApiResult<impl IntoResponse> {
+    app.store.require_registry_reader(&caller).await?;
     if !app.store.can_edit_registry(&caller).await? {
         return Err(WebError::Forbidden.into());
     }
@@ -95,9 +97,10 @@ pub async fn create(
     responses((status = 200, body = OrganisationView), (status = 404, body = crate::error::Problem)))]
 pub async fn get_one(
     State(app): State<App>,
-    ApiCaller(_caller): ApiCaller,
+    ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> ApiResult<impl IntoResponse> {
+    app.store.require_registry_reader(&caller).await?;
     let o = app.store.organisation(OrganisationId(id)).await?;
     Ok((etag(o.version), Json(OrganisationView::from(o))))
 }
@@ -111,6 +114,7 @@ pub async fn update(
     headers: HeaderMap,
     ApiJson(body): ApiJson<OrganisationInput>,
 ) -> ApiResult<impl IntoResponse> {
+    app.store.require_registry_reader(&caller).await?;
     if !app.store.can_edit_registry(&caller).await? {
         return Err(WebError::Forbidden.into());
     }
@@ -129,10 +133,11 @@ pub async fn update(
     responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = crate::error::Problem)))]
 pub async fn history(
     State(app): State<App>,
-    ApiCaller(_caller): ApiCaller,
+    ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
+    app.store.require_registry_reader(&caller).await?;
     let tr = lang(&headers);
     let events = app.store.organisation_history(OrganisationId(id)).await?;
     Ok(Json(

@@ -23,6 +23,7 @@ async fn organisations(
     s: Session,
     RawQuery(raw): RawQuery,
 ) -> WebResult<Response> {
+    app.store.require_registry_reader(&s.caller).await?;
     let params = Params::from_query(raw.as_deref());
     Ok(exports::organisations_export(&app.store, &params, &s.t)
         .await?

@@ -69,6 +69,7 @@ struct ListPage {
 }
 
 async fn list(State(app): State<App>, s: Session, RawQuery(raw): RawQuery) -> WebResult<Response> {
+    app.store.require_registry_reader(&s.caller).await?;
     let t = s.t;
     let p = Params::from_query(raw.as_deref());
     let page: u32 = p
@@ -151,6 +152,7 @@ struct ShowPage {
 }
 
 async fn show(State(app): State<App>, s: Session, Path(id): Path<i64>) -> WebResult<Response> {
+    app.store.require_registry_reader(&s.caller).await?;
     let t = s.t;
     let o = app.store.organisation(OrganisationId(id)).await?;
     let history = app.store.organisation_history(OrganisationId(id)).await?;
@@ -399,6 +401,7 @@ async fn page(
 }
 
 async fn new_form(State(app): State<App>, s: Session) -> WebResult<Response> {
+    app.store.require_registry_reader(&s.caller).await?;
     if !app.store.can_edit_registry(&s.caller).await? {
         return Err(WebError::Forbidden);
     }
@@ -427,6 +430,7 @@ async fn create(
     State(app): State<App>,
     CsrfForm { session: s, form }: CsrfForm,
 ) -> WebResult<Response> {
+    app.store.require_registry_reader(&s.caller).await?;
     let mut errors = vec![];
     let (input, rows) = read_form(&form, &mut errors, &s.t);
     let outcome = match input.to_draft(&s.t) {
@@ -464,6 +468,7 @@ async fn create(
 }
 
 async fn edit_form(State(app): State<App>, s: Session, Path(id): Path<i64>) -> WebResult<Response> {
+    app.store.require_registry_reader(&s.caller).await?;
     if !app.store.can_edit_registry(&s.caller).await? {
         return Err(WebError::Forbidden);
     }
@@ -491,6 +496,7 @@ async fn update(
     Path(id): Path<i64>,
     CsrfForm { session: s, form }: CsrfForm,
 ) -> WebResult<Response> {
+    app.store.require_registry_reader(&s.caller).await?;
     let mut errors = vec![];
     let (input, rows) = read_form(&form, &mut errors, &s.t);
     let version = input.version.unwrap_or(0);
