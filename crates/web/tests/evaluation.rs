@@ -218,6 +218,92 @@ dual_test!(
                 .contains(&format!("id=\"x{i}-text-err\">Quelqu'un a modifié")),
             "the conflict is said beside the form"
         );
+
+        // Kind, unit and source are edited on the page too. A measured indicator keeps its
+        // kind (its measurements were taken as numbers), said beside the field…
+        let edit_with_source = |version: &'static str,
+                                id: i64,
+                                kind: &'static str,
+                                unit: &'static str,
+                                source: &'static str| {
+            let (app, b, csrf, base) = (&app, &b, csrf.clone(), base.clone());
+            async move {
+                app.submit(
+                    b,
+                    &format!("{base}/{e}/indicateurs/{id}/modifier"),
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("version", version),
+                        ("text", "Études réalisées"),
+                        ("kind", kind),
+                        ("unit", unit),
+                        ("source", source),
+                        ("target", ""),
+                        ("target_text", ""),
+                    ],
+                )
+                .await
+            }
+        };
+        let edit = |version: &'static str, id: i64, kind: &'static str, unit: &'static str| {
+            edit_with_source(version, id, kind, unit, "")
+        };
+        let measured = edit("2", i, "qualitatif", "").await;
+        assert_eq!(measured.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            measured.html().contains(&format!(
+                "id=\"x{i}-kind-err\">Cet indicateur a déjà des mesures"
+            )),
+            "{}",
+            measured.text
+        );
+        // … but its unit can be corrected.
+        assert_eq!(
+            edit("2", i, "quantitatif", "heures").await.status,
+            StatusCode::SEE_OTHER
+        );
+        let after = app
+            .get(&me.token, &format!("/api/v1/evaluations/{e}"))
+            .await;
+        let first = &after.json["criteria"][0]["indicators"][0];
+        assert_eq!(first["unit"], "heures", "{first}");
+        assert_eq!(first["measurements"].as_array().unwrap().len(), 2);
+        // An indicator not measured yet changes kind freely; a qualitative one is never
+        // read from the partnership's data.
+        let criterion = after.json["criteria"][0]["id"].as_i64().unwrap();
+        let fresh = app
+            .post(
+                &me.token,
+                &format!("/api/v1/criteria/{criterion}/indicators"),
+                &json!({"text": "Nombre de rencontres", "kind": "quantitatif", "unit": "nombre"}),
+            )
+            .await;
+        assert_eq!(fresh.status, StatusCode::CREATED, "{}", fresh.text);
+        let fresh = fresh.json["id"].as_i64().unwrap();
+        let wrong = edit_with_source("1", fresh, "qualitatif", "", "embauches").await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.html().contains("Un indicateur qualitatif n"));
+        assert!(
+            wrong
+                .html()
+                .contains("<option value=\"qualitatif\" selected>"),
+            "what was chosen is kept"
+        );
+        assert_eq!(
+            edit("1", fresh, "qualitatif", "").await.status,
+            StatusCode::SEE_OTHER
+        );
+        let after = app
+            .get(&me.token, &format!("/api/v1/evaluations/{e}"))
+            .await;
+        let changed = after.json["criteria"][0]["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == fresh)
+            .expect("the new indicator")
+            .clone();
+        assert_eq!(changed["kind"], "qualitatif", "{changed}");
     }
 );
 

@@ -168,6 +168,21 @@ impl Store {
         let (_, before) = e
             .indicator(id)
             .ok_or(StoreError::not_found("evaluation_indicator"))?;
+        // Measurements were taken as that kind and from that source: changing either would
+        // make them say something else. The unit may still be corrected.
+        if !before.measurements.is_empty() {
+            for (field, changed) in [
+                ("kind", d.kind != before.data.kind),
+                ("source", d.source != before.data.source),
+            ] {
+                if changed {
+                    return Err(StoreError::Invalid {
+                        field,
+                        code: "measured_indicator",
+                    });
+                }
+            }
+        }
         let txn = self.write().await?;
         let n = db::exec(
             &txn,

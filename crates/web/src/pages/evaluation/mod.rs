@@ -48,6 +48,7 @@ use results::{
 pub use results::{indicator_draft, measurement_draft};
 pub use templates::template_error_message;
 use templates::{import_template, templates};
+use view::saved_values;
 pub(crate) use view::{EvaluationView, view};
 
 pub fn router() -> Router<App> {

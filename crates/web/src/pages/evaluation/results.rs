@@ -2,7 +2,6 @@
 //! automatic ones: each form answers 303, or the page again with its messages.
 
 use super::*;
-use partinnov_domain::evaluation::format_number;
 
 pub(super) async fn add_criterion(
     State(app): State<App>,
@@ -178,13 +177,21 @@ pub(super) async fn edit_indicator(
     scope.require_write()?;
     let e = owned(&app, &scope, pid, eid).await?;
     let (_, i) = e.indicator(IndicatorId(iid)).ok_or(WebError::NotFound)?;
-    let source = i.data.source.map(AutoSource::code).unwrap_or_default();
+    // A form without the kind (sent before it could be changed) keeps kind, unit and source.
+    let saved = saved_values(&s.t, i);
+    let field = |k: &str| {
+        if form.get("kind").is_empty() {
+            saved.v(k)
+        } else {
+            form.get(k)
+        }
+    };
     let result = match indicator_draft(
         &s.t,
         form.get("text"),
-        i.data.kind.as_str(),
-        i.data.unit.map_or("", Unit::as_str),
-        &source,
+        field("kind"),
+        field("unit"),
+        field("source"),
         form.get("target"),
         form.get("target_text"),
     ) {
@@ -209,33 +216,20 @@ pub(super) async fn edit_indicator(
         ),
         Err(other) => return Err(other),
     };
+    let keys = ["text", "kind", "unit", "source", "target", "target_text"];
     let typed = if status == StatusCode::CONFLICT {
         // The saved values, so that the person sees what changed before saving again.
         let now = app.store.evaluation(&scope, e.id).await?;
         let (_, saved) = now.indicator(IndicatorId(iid)).ok_or(WebError::NotFound)?;
         Typed {
-            values: [
-                ("text", saved.data.text.clone()),
-                (
-                    "target",
-                    saved
-                        .data
-                        .target
-                        .map(|v| format_number(v, s.t.lang))
-                        .unwrap_or_default(),
-                ),
-                ("target_text", saved.data.target_text.clone()),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
             errors: errors
                 .iter()
                 .map(|e| (e.field.clone(), e.message.clone()))
                 .collect(),
+            ..saved_values(&s.t, saved)
         }
     } else {
-        Typed::from(&form, &["text", "target", "target_text"], &errors)
+        Typed::from(&form, &keys, &errors)
     };
     let back = Back {
         edit: Some((iid, typed)),

@@ -3,6 +3,7 @@
 
 use super::*;
 use partinnov_domain::evaluation::format_number;
+use partinnov_store::evaluations::Indicator;
 
 pub struct QuestionView {
     pub name: String,
@@ -176,21 +177,7 @@ pub(crate) fn view(t: &Tr, base: &str, e: &Evaluation, back: &Back) -> Evaluatio
                         rows: measure_row(t, i),
                         edit: match &back.edit {
                             Some((id, typed)) if *id == i.id.0 => typed.clone(),
-                            _ => Typed {
-                                values: [
-                                    ("text".to_owned(), i.data.text.clone()),
-                                    (
-                                        "target".to_owned(),
-                                        i.data
-                                            .target
-                                            .map(|v| format_number(v, t.lang))
-                                            .unwrap_or_default(),
-                                    ),
-                                    ("target_text".to_owned(), i.data.target_text.clone()),
-                                ]
-                                .into(),
-                                ..Default::default()
-                            },
+                            _ => saved_values(t, i),
                         },
                         version: i.version,
                         form: match &back.measure {
@@ -227,5 +214,29 @@ pub(crate) fn view(t: &Tr, base: &str, e: &Evaluation, back: &Back) -> Evaluatio
             .flat_map(|c| &c.indicators)
             .any(|i| i.data.source.is_some()),
         url: format!("{base}/{}", e.id.0),
+    }
+}
+
+/// An indicator's edit form filled with what is saved.
+pub(super) fn saved_values(t: &Tr, i: &Indicator) -> Typed {
+    let d = &i.data;
+    Typed {
+        values: [
+            ("text", d.text.clone()),
+            ("kind", d.kind.as_str().to_owned()),
+            ("unit", d.unit.map_or("", Unit::as_str).to_owned()),
+            ("source", d.source.map(AutoSource::code).unwrap_or_default()),
+            (
+                "target",
+                d.target
+                    .map(|v| format_number(v, t.lang))
+                    .unwrap_or_default(),
+            ),
+            ("target_text", d.target_text.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+        ..Default::default()
     }
 }
