@@ -169,9 +169,12 @@ enum Command {
     Gen {
         #[command(flatten)]
         db: Db,
-        /// Nombre de structures (environ 100 partenariats chacune).
+        /// Nombre de structures.
         #[arg(long, default_value_t = 10)]
         scale: u32,
+        /// Partenariats par structure (1 à 100 000).
+        #[arg(long, default_value_t = generate::PARTNERSHIPS_PER_STRUCTURE)]
+        partnerships: u32,
     },
 }
 
@@ -200,6 +203,21 @@ enum UserCommand {
         /// Pour --role partner : numéro de l'organisation que la personne représente.
         #[arg(long)]
         organisation: Option<i64>,
+    },
+    /// Désactive un compte : il ne peut plus se connecter, ses sessions sont fermées et
+    /// ses jetons d'API refusés. Rien n'est effacé.
+    Disable {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        email: String,
+    },
+    /// Réactive un compte désactivé.
+    Enable {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        email: String,
     },
     /// Change le mot de passe d'un compte.
     ResetPassword {
@@ -504,6 +522,12 @@ async fn run(command: Command) -> Result<()> {
             println!("mot de passe changé pour {email}");
             Ok(())
         }
+        Command::User {
+            command: UserCommand::Disable { db, email },
+        } => set_enabled(&db, &email, false).await,
+        Command::User {
+            command: UserCommand::Enable { db, email },
+        } => set_enabled(&db, &email, true).await,
         Command::Token {
             command:
                 TokenCommand::Create {
@@ -718,12 +742,19 @@ async fn run(command: Command) -> Result<()> {
             )
             .await
         }
-        Command::Gen { db, scale } => {
+        Command::Gen {
+            db,
+            scale,
+            partnerships,
+        } => {
             if scale == 0 {
                 bail!("--scale doit être au moins 1");
             }
+            if !(1..=100_000).contains(&partnerships) {
+                bail!("--partnerships doit être compris entre 1 et 100 000");
+            }
             let store = db.open().await?;
-            generate::generate(&store, scale).await
+            generate::generate(&store, scale, partnerships).await
         }
     }
 }
@@ -817,6 +848,21 @@ fn guest_error(e: &partinnov_store::StoreError) -> String {
         } => "cette organisation n'est partie à aucun partenariat de l'espace".into(),
         other => other.to_string(),
     }
+}
+
+/// `partinnov user disable|enable`.
+async fn set_enabled(db: &Db, email: &str, enabled: bool) -> Result<()> {
+    let store = db.open().await?;
+    store
+        .operator_set_enabled(email, enabled)
+        .await
+        .map_err(|e| anyhow::anyhow!(user_error(&e)))?;
+    if enabled {
+        println!("compte réactivé : {email}");
+    } else {
+        println!("compte désactivé : {email} (sessions fermées, jetons refusés)");
+    }
+    Ok(())
 }
 
 fn user_error(e: &partinnov_store::StoreError) -> String {

@@ -179,6 +179,8 @@ fn every_command_answers_help() {
         &["user"],
         &["user", "create"],
         &["user", "reset-password"],
+        &["user", "disable"],
+        &["user", "enable"],
         &["token"],
         &["token", "create"],
         &["gen"],
@@ -271,7 +273,22 @@ fn bad_input_exits_non_zero_with_one_error_line() {
         ],
         "personne@example.org",
     );
+    fails_with_one_line(
+        &[
+            "user",
+            "disable",
+            "--database-url",
+            &url,
+            "--email",
+            "personne@example.org",
+        ],
+        "aucun compte",
+    );
     fails_with_one_line(&["gen", "--database-url", &url, "--scale", "0"], "--scale");
+    fails_with_one_line(
+        &["gen", "--database-url", &url, "--partnerships", "0"],
+        "--partnerships",
+    );
 }
 
 /// Runs a command that must succeed and returns its stdout.
@@ -346,6 +363,36 @@ async fn account_made_on_the_command_line_reaches_the_api(url: &str, scratch: Sc
         .await
         .expect("GET");
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+
+    // Deactivated from the command line while the server runs: the token stops working
+    // at once, and works again once the account is reactivated.
+    let disabled = succeeds(&[
+        "user",
+        "disable",
+        "--database-url",
+        url,
+        "--email",
+        "camille@example.org",
+    ]);
+    assert!(disabled.contains("compte désactivé"), "{disabled}");
+    let refused = client()
+        .get(server.url("/api/v1/workspaces"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let enabled = succeeds(&[
+        "user",
+        "enable",
+        "--database-url",
+        url,
+        "--email",
+        "camille@example.org",
+    ]);
+    assert!(enabled.contains("compte réactivé"), "{enabled}");
+    let again = get_json(&server.url("/api/v1/workspaces"), token).await;
+    assert_eq!(again["total"], 0, "{again}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -33,6 +33,26 @@ pub struct WorkspaceSummary {
     pub version: i64,
 }
 
+/// One change in an account's trail: the account itself (`user`), a team role
+/// (`membership`) or a guest place (`guest`).
+#[derive(Debug, Clone, FromQueryResult, Serialize)]
+pub struct AccountEvent {
+    pub id: i64,
+    pub entity: String,
+    /// The account the change is about.
+    pub entity_id: i64,
+    /// create | update | delete
+    pub action: String,
+    /// Who made the change; none when it was made on the server's command line.
+    pub user_id: Option<i64>,
+    pub user_name: Option<String>,
+    /// The workspace the change concerns, for roles and guest places.
+    pub workspace_name: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
 /// An account as the administrators see it, with the workspaces it belongs to.
 #[derive(Debug, Clone, Serialize)]
 pub struct Account {
@@ -226,17 +246,26 @@ impl Store {
         Ok(account(row, memberships))
     }
 
-    /// What was done to an account and its memberships, oldest first.
+    /// What was done to an account, its memberships and its guest places, oldest first,
+    /// with the workspace each change was made in.
     pub async fn admin_account_history(
         &self,
         caller: &Caller,
         user: UserId,
-    ) -> Result<Vec<audit::AuditEvent>> {
+    ) -> Result<Vec<AccountEvent>> {
         caller.require_admin()?;
-        let mut events = audit::history(&self.db, "user", user.0).await?;
-        events.extend(audit::history(&self.db, "membership", user.0).await?);
-        events.sort_by_key(|e| e.id);
-        Ok(events)
+        db::all(
+            &self.db,
+            "SELECT a.id, a.entity, a.entity_id, a.action, a.user_id, u.name AS user_name, w.name AS workspace_name, \
+                    a.before_json, a.after_json, a.at \
+             FROM audit_events a \
+             LEFT JOIN users u ON u.id = a.user_id \
+             LEFT JOIN workspaces w ON w.id = a.workspace_id \
+             WHERE a.entity IN ('user', 'membership', 'guest') AND a.entity_id = $1 \
+             ORDER BY a.id",
+            vec![user.0.into()],
+        )
+        .await
     }
 
     /// Creates an account (never an administrator: that stays a command-line decision),
@@ -347,6 +376,29 @@ impl Store {
                 code: "cannot_disable_self",
             });
         }
+        self.write_enabled(Some(caller.user_id), user, enabled)
+            .await
+    }
+
+    /// `partinnov user disable|enable`: the same change as [`Store::admin_set_enabled`],
+    /// made by whoever runs the server's command line (audited with no author). Returns
+    /// the account's id.
+    pub async fn operator_set_enabled(&self, email: &str, enabled: bool) -> Result<UserId> {
+        let user = self
+            .user_by_email(email)
+            .await?
+            .ok_or(StoreError::not_found("user"))?;
+        let id = UserId(user.id);
+        self.write_enabled(None, id, enabled).await?;
+        Ok(id)
+    }
+
+    async fn write_enabled(
+        &self,
+        actor: Option<UserId>,
+        user: UserId,
+        enabled: bool,
+    ) -> Result<()> {
         let txn = self.write().await?;
         let was_enabled = db::scalar(
             &txn,
@@ -384,7 +436,7 @@ impl Store {
             &txn,
             Record {
                 workspace: None,
-                user: Some(caller.user_id),
+                user: actor,
                 entity: "user",
                 entity_id: user.0,
                 action: Action::Update,
@@ -397,7 +449,7 @@ impl Store {
         .await?;
         txn.commit().await?;
         tracing::info!(
-            admin = caller.user_id.0,
+            by = actor.map(|a| a.0),
             user = user.0,
             enabled,
             "account state changed"

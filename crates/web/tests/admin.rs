@@ -256,6 +256,49 @@ partinnov_store::dual_test!(
         assert!(trail.iter().all(|e| {
             !format!("{:?}{:?}", e.before_json, e.after_json).contains("nouveau-pour-nora")
         }));
+
+        // The administrator reads that trail in French on the account's page, newest
+        // first, and through the API.
+        let html = app.page(&a.browser, &page).await.html();
+        let said = |text: &str| {
+            html.find(text)
+                .unwrap_or_else(|| panic!("« {text} » missing from the trail:\n{html}"))
+        };
+        let disabled = said("Ada Admin a désactivé le compte le");
+        let enabled = said("Ada Admin a réactivé le compte le");
+        let password = said("Ada Admin a choisi un nouveau mot de passe le");
+        let role = said("Ada Admin a donné le rôle propriétaire dans « Espace delta » le");
+        // Deactivated, reactivated, then a new password and a role: newest first.
+        assert!(
+            role < enabled && password < enabled && enabled < disabled,
+            "newest first"
+        );
+        let api = app
+            .get(&a.token, &format!("/api/v1/admin/users/{nora_id}/history"))
+            .await;
+        assert_eq!(api.status, StatusCode::OK, "{}", api.text);
+        let changes: Vec<&str> = api
+            .json
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|e| e["change"].as_str().expect("change"))
+            .collect();
+        assert_eq!(changes.len(), trail.len());
+        assert!(changes[0].contains("a créé le compte"), "{changes:?}");
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.contains("a donné le rôle lecteur dans « Espace gamma »")),
+            "{changes:?}"
+        );
+        assert!(!api.text.contains("nouveau-pour-nora"));
+        assert_eq!(
+            app.get(&a.token, "/api/v1/admin/users/999999/history")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
     }
 );
 
@@ -413,6 +456,7 @@ partinnov_store::dual_test!(
             ("GET", "/api/v1/admin/users".to_owned()),
             ("POST", "/api/v1/admin/users".to_owned()),
             ("GET", format!("/api/v1/admin/users/{target}")),
+            ("GET", format!("/api/v1/admin/users/{target}/history")),
             ("POST", format!("/api/v1/admin/users/{target}/password")),
             ("POST", format!("/api/v1/admin/users/{target}/disable")),
             ("POST", format!("/api/v1/admin/users/{target}/enable")),
@@ -505,6 +549,21 @@ partinnov_store::dual_test!(
             )
             .await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+        // The owner lands back on the members and reads whose password changed.
+        let back = app.page(&b, ok.location()).await;
+        assert!(
+            back.html()
+                .contains("Mot de passe de Ève Équipe changé : ses sessions ouvertes sont fermées"),
+            "{}",
+            back.text
+        );
+        assert!(
+            !app.page(&b, "/espaces/alpha/parametres")
+                .await
+                .html()
+                .contains("changé :"),
+            "said once, after the reset only"
+        );
         assert_eq!(
             app.page(&eve_browser, "/espaces/alpha").await.status,
             StatusCode::SEE_OTHER,

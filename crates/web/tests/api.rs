@@ -887,6 +887,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/admin/users"),
     ("post", "/api/v1/admin/users"),
     ("get", "/api/v1/admin/users/{id}"),
+    ("get", "/api/v1/admin/users/{id}/history"),
     ("post", "/api/v1/admin/users/{id}/password"),
     ("post", "/api/v1/admin/users/{id}/disable"),
     ("post", "/api/v1/admin/users/{id}/enable"),

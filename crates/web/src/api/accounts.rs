@@ -5,14 +5,14 @@
 use axum::{
     Json, Router,
     extract::{Path, State},
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
     response::IntoResponse,
     routing::{get, post},
 };
 use chrono::{DateTime, Utc};
 use partinnov_store::{
     Role, StoreError, UserId,
-    accounts::{Account, Placement, WorkspaceSummary},
+    accounts::{Account, AccountEvent, Placement, WorkspaceSummary},
     users::{NewUser, generate_password},
     workspaces::NewWorkspace,
 };
@@ -22,8 +22,9 @@ use utoipa::ToSchema;
 use super::{ApiJson, ListOf};
 use crate::{
     App,
-    auth::ApiCaller,
+    auth::{ApiCaller, lang},
     error::{ApiError, ApiResult, WebError},
+    pages::history::describe_account,
 };
 
 /// A platform administrator calling the API. Checked before the body is read, so that
@@ -51,6 +52,7 @@ pub fn router() -> Router<App> {
         )
         .route("/admin/users", get(list_users).post(create_user))
         .route("/admin/users/{id}", get(get_user))
+        .route("/admin/users/{id}/history", get(user_history))
         .route("/admin/users/{id}/password", post(set_password))
         .route("/admin/users/{id}/disable", post(disable))
         .route("/admin/users/{id}/enable", post(enable))
@@ -247,6 +249,52 @@ pub async fn get_user(
 ) -> ApiResult<Json<AccountView>> {
     Ok(Json(
         app.store.admin_account(&caller, UserId(id)).await?.into(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountHistoryEntry {
+    pub id: i64,
+    /// `user` (the account itself), `membership` (a team role) or `guest` (a guest place).
+    pub entity: String,
+    /// `create`, `update` or `delete`.
+    pub action: String,
+    /// Who made the change; absent when it was made on the server's command line.
+    pub user: Option<String>,
+    /// The workspace of a role or guest place.
+    pub workspace: Option<String>,
+    pub at: DateTime<Utc>,
+    /// The change as a sentence ("Nora a désactivé le compte le 12/03/2026").
+    pub change: String,
+}
+
+/// What was done to an account, oldest first: creation, deactivation, new passwords,
+/// roles and guest places. Never a password.
+#[utoipa::path(get, path = "/api/v1/admin/users/{id}/history", tag = "administration", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AccountHistoryEntry>), (status = 404, body = crate::error::Problem)))]
+pub async fn user_history(
+    State(app): State<App>,
+    ApiAdmin(caller): ApiAdmin,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Vec<AccountHistoryEntry>>> {
+    let tr = lang(&headers);
+    // The account's existence first, so an unknown id is 404 rather than an empty trail.
+    app.store.admin_account(&caller, UserId(id)).await?;
+    let events: Vec<AccountEvent> = app.store.admin_account_history(&caller, UserId(id)).await?;
+    Ok(Json(
+        events
+            .into_iter()
+            .map(|e| AccountHistoryEntry {
+                change: describe_account(&tr, &e),
+                id: e.id,
+                entity: e.entity,
+                action: e.action,
+                user: e.user_name,
+                workspace: e.workspace_name,
+                at: e.at,
+            })
+            .collect(),
     ))
 }
 

@@ -81,7 +81,7 @@ pub fn router() -> Router<App> {
         evaluations::list_templates, evaluations::import_template, evaluations::list, evaluations::create, evaluations::get_one, evaluations::update, evaluations::delete_one,
         evaluations::create_criterion, evaluations::refresh, evaluations::delete_criterion, evaluations::create_indicator, evaluations::update_indicator, evaluations::delete_indicator, evaluations::create_measurement,
         guests::list_shared, guests::get_shared, guests::list_shared_comments, guests::create_shared_comment, guests::get_shared_evaluation, guests::put_shared_answers, guests::create_shared_measurement, guests::aggregates, guests::list_comments, guests::create_comment,
-        accounts::list_workspaces, accounts::create_workspace, accounts::list_users, accounts::get_user, accounts::create_user,
+        accounts::list_workspaces, accounts::create_workspace, accounts::list_users, accounts::get_user, accounts::user_history, accounts::create_user,
         accounts::set_password, accounts::disable, accounts::enable, accounts::add_membership, accounts::reset_member_password,
     ),
     components(schemas(guests::CommentInput, guests::AnswersInput, documents::JobStatus, documents::NotesInput, crate::error::Problem, crate::error::FieldError, crate::importing::Report)),

@@ -22,7 +22,7 @@ use crate::{
     auth::{CsrfForm, FormData, Session},
     error::{FieldError, WebError, WebResult},
     i18n::Tr,
-    pages::{Chrome, Errors, render, render_with},
+    pages::{Chrome, Errors, history::describe_account, render, render_with},
 };
 
 pub fn router() -> Router<App> {
@@ -338,6 +338,8 @@ struct UserPage {
     /// A generated password, shown once.
     new_password: String,
     errors: Errors,
+    /// What was done to the account, newest first, as sentences.
+    trail: Vec<String>,
 }
 
 async fn user_page(
@@ -356,6 +358,14 @@ async fn user_page(
         .into_iter()
         .map(|w| (w.slug, w.name))
         .collect();
+    let trail = app
+        .store
+        .admin_account_history(&s.caller, id)
+        .await?
+        .iter()
+        .rev()
+        .map(|e| describe_account(&s.t, e))
+        .collect();
     Ok(UserPage {
         c: Chrome::new(&app.store, s, None, account.name.clone()).await?,
         is_self: id == s.caller.user_id,
@@ -365,6 +375,7 @@ async fn user_page(
         notice,
         new_password,
         errors: Errors::from(errors),
+        trail,
     })
 }
 

@@ -2,7 +2,7 @@
 //! actif à en sommeil le 12/03/2026".
 
 use partinnov_domain::typology::{Form, PartnershipStatus, Potential, Priority};
-use partinnov_store::audit::AuditEvent;
+use partinnov_store::{accounts::AccountEvent, audit::AuditEvent};
 use serde_json::Value;
 
 use crate::i18n::Tr;
@@ -115,6 +115,51 @@ pub fn describe(
                     }
                 })
                 .collect()
+        }
+    }
+}
+
+/// One change of an account's trail as a sentence: "Nora Admin a désactivé le compte le
+/// 12/03/2026", "Nora Admin a donné le rôle lecteur dans « Espace delta » le …".
+pub fn describe_account(tr: &Tr, e: &AccountEvent) -> String {
+    let who = e
+        .user_name
+        .clone()
+        .unwrap_or_else(|| tr.t("history.operator").to_owned());
+    let when = tr.date(&e.at.date_naive());
+    let after: Option<Value> = e
+        .after_json
+        .as_deref()
+        .and_then(|s| serde_json::from_str(s).ok());
+    let field = |name: &str| after.as_ref().and_then(|a| a.get(name)).cloned();
+    let say = |key: &str, extra: &[(&str, &str)]| {
+        let mut all = vec![("who", who.as_str()), ("when", when.as_str())];
+        all.extend_from_slice(extra);
+        tr.f(key, &all)
+    };
+    match e.entity.as_str() {
+        "user" if e.action == "create" => say("history.account_created", &[]),
+        "user" => match (field("enabled"), field("password_changed")) {
+            (Some(Value::Bool(false)), _) => say("history.account_disabled", &[]),
+            (Some(Value::Bool(true)), _) => say("history.account_enabled", &[]),
+            (_, Some(Value::Bool(true))) => say("history.account_password", &[]),
+            _ => say("history.account_changed", &[]),
+        },
+        // A team role (`membership`) or a guest place (`guest`).
+        _ => {
+            let workspace = e.workspace_name.clone().unwrap_or_default();
+            match field("role") {
+                Some(Value::String(role)) => {
+                    let role = tr.t(&format!("role.{role}"));
+                    let key = if e.user_id == Some(e.entity_id) {
+                        "history.role_joined"
+                    } else {
+                        "history.role_set"
+                    };
+                    say(key, &[("role", role), ("workspace", &workspace)])
+                }
+                _ => say("history.role_removed", &[("workspace", &workspace)]),
+            }
         }
     }
 }

@@ -1,10 +1,12 @@
 //! Workspace settings (owners: name, dormancy threshold; members listed) and the creation
 //! of a workspace (platform administrators).
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -55,6 +57,8 @@ struct SettingsPage {
     /// The link just created, shown once.
     new_link: String,
     errors: Errors,
+    /// What the last action did ("Mot de passe de Camille changé…").
+    notice: String,
 }
 
 pub struct MemberLine {
@@ -195,6 +199,7 @@ async fn page_full(
         }))
         .collect();
     Ok(SettingsPage {
+        notice: String::new(),
         me: s.caller.user_id.0,
         invite_roles,
         organisations,
@@ -315,9 +320,27 @@ async fn remove_guest(
     Ok(Redirect::to(&format!("/espaces/{slug}/parametres#invites")).into_response())
 }
 
-async fn show(State(app): State<App>, s: Session, Path(slug): Path<String>) -> WebResult<Response> {
-    Ok(render(&page(&app, &s, &slug, None, None, &[]).await?))
+/// After an owner's password reset the page is reached again with `?mot-de-passe=ID`,
+/// and says whose password was changed (only for a member it lists).
+async fn show(
+    State(app): State<App>,
+    s: Session,
+    Path(slug): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> WebResult<Response> {
+    let mut p = page(&app, &s, &slug, None, None, &[]).await?;
+    let reset: Option<i64> = query.get(RESET_DONE).and_then(|v| v.parse().ok());
+    if let Some(member) = reset.and_then(|id| p.members.iter().find(|m| m.id == id))
+        && p.is_owner
+    {
+        p.notice =
+            s.t.f("settings.password_reset_done", &[("name", &member.name)]);
+    }
+    Ok(render(&p))
 }
+
+/// The query parameter that carries the member whose password was just reset.
+const RESET_DONE: &str = "mot-de-passe";
 
 async fn save(
     State(app): State<App>,
@@ -400,7 +423,10 @@ async fn reset_member_password(
         .reset_member_password(&scope, partinnov_store::UserId(user), form.get("password"))
         .await;
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/espaces/{slug}/parametres")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/espaces/{slug}/parametres?{RESET_DONE}={user}#membres"
+        ))
+        .into_response()),
         Err(e) => match WebError::from(e) {
             WebError::Invalid(list) => {
                 let errors: Vec<FieldError> = list
