@@ -1,5 +1,5 @@
 //! `partinnov gen --scale N`: N synthetic structures, each with a workspace, a team of
-//! four and about 100 partnerships with partners drawn from a shared pool (so that
+//! four and 100 partnerships (or `--partnerships N`) with partners drawn from a shared pool (so that
 //! companies work with several structures, as in real territories), forms, objectives and
 //! interactions. A fixed seed makes every run produce the same data.
 
@@ -43,7 +43,8 @@ impl Rng {
     }
 }
 
-const PARTNERSHIPS_PER_STRUCTURE: usize = 100;
+/// Partnerships per structure unless `--partnerships` says otherwise.
+pub const PARTNERSHIPS_PER_STRUCTURE: u32 = 100;
 const WORDS: &[&str] = &[
     "Atelier",
     "Services",
@@ -99,13 +100,16 @@ fn territory(rng: &mut Rng) -> Option<Territory> {
     })
 }
 
-pub async fn generate(store: &Store, scale: u32) -> Result<()> {
+/// `per_structure` partnerships in each of `scale` structures; the same arguments give
+/// the same data.
+pub async fn generate(store: &Store, scale: u32, per_structure: u32) -> Result<()> {
     let mut rng = Rng(0x5041_5254_494E_4E4F); // "PARTINNO"
     let scale = scale as usize;
+    let per_structure = per_structure as usize;
     let pool_size = scale * 60;
     eprintln!(
         "génération : {scale} structures, {pool_size} partenaires, {} partenariats…",
-        scale * PARTNERSHIPS_PER_STRUCTURE
+        scale * per_structure
     );
     let loader = store.loader().await?;
     let mut pool = Vec::with_capacity(pool_size);
@@ -172,7 +176,7 @@ pub async fn generate(store: &Store, scale: u32) -> Result<()> {
                 .member(ws, *u, if i == 3 { Role::Reader } else { Role::Editor })
                 .await?;
         }
-        for p in 0..PARTNERSHIPS_PER_STRUCTURE {
+        for p in 0..per_structure {
             let partner = *rng.pick(&pool);
             let start = base + Days::new(rng.below(2500) as u64);
             let n_forms = 1 + rng.below(3);
