@@ -1,12 +1,10 @@
 //! Workspace settings (owners: name, dormancy threshold; members listed) and the creation
 //! of a workspace (platform administrators).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Path, RawQuery, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -15,6 +13,7 @@ use partinnov_store::{StoreError, guests::GuestRole, workspaces::NewWorkspace};
 
 use crate::{
     App,
+    api::Params,
     auth::{CsrfForm, Session},
     error::{FieldError, WebError, WebResult},
     pages::{Chrome, Errors, guests::role_label, render, render_with},
@@ -326,10 +325,12 @@ async fn show(
     State(app): State<App>,
     s: Session,
     Path(slug): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    RawQuery(raw): RawQuery,
 ) -> WebResult<Response> {
     let mut p = page(&app, &s, &slug, None, None, &[]).await?;
-    let reset: Option<i64> = query.get(RESET_DONE).and_then(|v| v.parse().ok());
+    let reset: Option<i64> = Params::from_query(raw.as_deref())
+        .get(RESET_DONE)
+        .and_then(|v| v.parse().ok());
     if let Some(member) = reset.and_then(|id| p.members.iter().find(|m| m.id == id))
         && p.is_owner
     {
