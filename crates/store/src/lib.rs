@@ -25,6 +25,7 @@ pub mod imports;
 pub mod invitations;
 pub mod loader;
 mod migrate;
+pub mod network;
 pub mod organisations;
 pub mod outcomes;
 pub mod partnerships;

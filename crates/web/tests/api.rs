@@ -830,6 +830,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/partnerships/{id}/flows"),
     ("post", "/api/v1/partnerships/{id}/flows"),
     ("get", "/api/v1/workspaces/{slug}/dashboard"),
+    ("get", "/api/v1/network/figures"),
     ("get", "/api/v1/organisations/export"),
     ("get", "/api/v1/workspaces/{slug}/partnerships/export"),
     ("get", "/api/v1/workspaces/{slug}/contacts/export"),

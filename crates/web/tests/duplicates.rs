@@ -171,23 +171,31 @@ partinnov_store::dual_test!(
             refused.text
         );
 
-        // Someone who edits no workspace sees no queue and merges nothing.
-        let outsider = create_user(s, "lecteur@example.org", "Léa").await;
-        let token = create_token(s, outsider, false).await;
-        assert_eq!(
-            app.get(&token, "/api/v1/organisations/duplicates")
-                .await
-                .status,
-            StatusCode::FORBIDDEN
-        );
-        let denied = app
-            .post(
-                &token,
-                &format!("/api/v1/organisations/{}/merge", e1.0),
-                &json!({"drop": e2.0}),
-            )
-            .await;
-        assert_eq!(denied.status, StatusCode::FORBIDDEN);
+        // A reader, who edits no workspace, sees no queue and merges nothing (403);
+        // an account with no workspace at all does not even see the registry (404).
+        let reader = create_user(s, "lecteur@example.org", "Léa").await;
+        add_member(s, me.workspace, reader, partinnov_store::Role::Reader).await;
+        let outsider = create_user(s, "dehors@example.org", "Oscar").await;
+        for (user, status) in [
+            (reader, StatusCode::FORBIDDEN),
+            (outsider, StatusCode::NOT_FOUND),
+        ] {
+            let token = create_token(s, user, false).await;
+            assert_eq!(
+                app.get(&token, "/api/v1/organisations/duplicates")
+                    .await
+                    .status,
+                status
+            );
+            let denied = app
+                .post(
+                    &token,
+                    &format!("/api/v1/organisations/{}/merge", e1.0),
+                    &json!({"drop": e2.0}),
+                )
+                .await;
+            assert_eq!(denied.status, status);
+        }
         assert_eq!(
             app.get(&me.token, &format!("/api/v1/organisations/{}", e2.0))
                 .await

@@ -530,6 +530,14 @@ partinnov_store::dual_test!(
                 !network.text.contains("Secret Beta"),
                 "{role} /reseau leaked"
             );
+            // The network's figures hold the team's workspaces only: none for a guest.
+            let figures = app.page(&b, "/reseau/chiffres").await.html();
+            assert!(
+                figures.contains("Vous n'êtes membre d'aucun espace."),
+                "{role} /reseau/chiffres"
+            );
+            let api = app.get(&token, "/api/v1/network/figures").await;
+            assert_eq!(api.json["lines"], json!([]), "{role}");
         }
         assert_eq!(
             snapshot(&app, &bruno, &target).await,

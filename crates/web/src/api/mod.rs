@@ -68,7 +68,7 @@ pub fn router() -> Router<App> {
         organisations::list, organisations::create, organisations::get_one, organisations::update, organisations::history,
         partnerships::list_in_workspace, partnerships::create, partnerships::list_visible, partnerships::get_one,
         partnerships::update, partnerships::delete, partnerships::history, partnerships::list_interactions,
-        partnerships::create_interaction, partnerships::list_outcomes, partnerships::create_outcome, partnerships::list_flows, partnerships::create_flow, partnerships::dashboard, partnerships::update_interaction, partnerships::delete_interaction,
+        partnerships::create_interaction, partnerships::list_outcomes, partnerships::create_outcome, partnerships::list_flows, partnerships::create_flow, partnerships::dashboard, partnerships::network_figures, partnerships::update_interaction, partnerships::delete_interaction,
         exports::organisations, exports::partnerships, exports::contacts, exports::dashboard,
         figures::partnership_dashboard, figures::list_costs, figures::put_costs,
         crate::duplicates::api_list, crate::duplicates::api_merge,

@@ -53,6 +53,7 @@ pub fn router() -> Router<App> {
             get(list_flows).post(create_flow),
         )
         .route("/workspaces/{slug}/dashboard", get(dashboard))
+        .route("/network/figures", get(network_figures))
         .route(
             "/interactions/{id}",
             axum::routing::put(update_interaction).delete(delete_interaction),
@@ -462,6 +463,21 @@ pub async fn dashboard(
     let scope = app.store.scope(&caller, &slug).await?;
     let (from, to) = period(&params, &lang(&headers)).map_err(WebError::Invalid)?;
     Ok(Json(app.store.dashboard(&scope, from, to).await?))
+}
+
+/// The figures of every workspace the caller is a member of, one line each, with their
+/// total: partnerships, people, outcomes, classified and durable exits, hours, days and
+/// flows of the period. A token limited to one workspace gets that one only.
+#[utoipa::path(get, path = "/api/v1/network/figures", tag = "espaces", params(("from" = Option<String>, Query), ("to" = Option<String>, Query)),
+    responses((status = 200, description = "one line per workspace, and the total"), (status = 422, body = crate::error::Problem)))]
+pub async fn network_figures(
+    State(app): State<App>,
+    ApiCaller(caller): ApiCaller,
+    headers: HeaderMap,
+    params: Params,
+) -> ApiResult<Json<partinnov_store::network::NetworkFigures>> {
+    let (from, to) = period(&params, &lang(&headers)).map_err(WebError::Invalid)?;
+    Ok(Json(app.store.network_figures(&caller, from, to).await?))
 }
 
 /// Corrects an interaction. Send `If-Match: "<version>"` (412 when stale) or `version` in the body (409).

@@ -16,6 +16,7 @@ pub mod history;
 mod home;
 mod imports;
 mod invitations;
+mod network;
 mod organisations;
 pub(crate) mod partnerships;
 mod settings;
@@ -53,6 +54,7 @@ pub fn router() -> Router<App> {
         .merge(documents::router())
         .merge(imports::router())
         .merge(carto::router())
+        .merge(network::router())
         .merge(strategy::router())
         .merge(evaluation::router())
         .merge(guests::router())
