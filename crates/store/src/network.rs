@@ -1,11 +1,11 @@
 //! A network's figures: the outcomes and flows of every workspace where the caller is a
 //! member, one line each and their total, for people who follow several structures (a
-//! network delegate, a DLA adviser). The caller's memberships are a join of the one
+//! network delegate, a DLA adviser). The caller's memberships are a subquery of every
 //! statement that reads them, so a workspace the caller does not belong to never shows.
 
 use chrono::{Datelike, NaiveDate};
 use partinnov_domain::outcome::ExitCategory;
-use sea_orm::FromQueryResult;
+use sea_orm::{FromQueryResult, Value};
 use serde::Serialize;
 
 use crate::{Caller, Store, db, error::Result};
@@ -32,21 +32,6 @@ pub struct NetworkLine {
     pub durable_rate_permille: Option<u32>,
 }
 
-/// A line as the statement reads it, before its rate.
-#[derive(FromQueryResult)]
-struct Row {
-    slug: String,
-    name: String,
-    partnerships: i64,
-    people: i64,
-    outcomes: i64,
-    exits: i64,
-    durable_exits: i64,
-    lending_hours: i64,
-    immersion_days: i64,
-    flows_cents: i64,
-}
-
 impl NetworkLine {
     fn with_rate(self) -> Self {
         let rate = (self.exits > 0)
@@ -55,25 +40,6 @@ impl NetworkLine {
             durable_rate_permille: rate,
             ..self
         }
-    }
-}
-
-impl From<Row> for NetworkLine {
-    fn from(r: Row) -> Self {
-        Self {
-            slug: r.slug,
-            name: r.name,
-            partnerships: r.partnerships,
-            people: r.people,
-            outcomes: r.outcomes,
-            exits: r.exits,
-            durable_exits: r.durable_exits,
-            lending_hours: r.lending_hours,
-            immersion_days: r.immersion_days,
-            flows_cents: r.flows_cents,
-            durable_rate_permille: None,
-        }
-        .with_rate()
     }
 }
 
@@ -96,40 +62,108 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<NetworkFigures> {
-        let outcomes = "FROM outcomes o WHERE o.workspace_id = w.id \
-             AND o.started_on >= $3 AND o.started_on <= $4 \
-             AND EXISTS (SELECT 1 FROM partnerships p WHERE p.id = o.partnership_id AND p.deleted_at IS NULL)";
-        let sql = format!(
-            "SELECT w.slug, w.name, \
-             (SELECT COUNT(*) FROM partnerships p WHERE p.workspace_id = w.id AND p.deleted_at IS NULL) AS partnerships, \
-             (SELECT COUNT(DISTINCT o.person_ref) {outcomes}) AS people, \
-             (SELECT COUNT(*) {outcomes}) AS outcomes, \
-             (SELECT COUNT(*) {outcomes} AND o.category IS NOT NULL) AS exits, \
-             (SELECT COUNT(*) {outcomes} AND o.category = $7) AS durable_exits, \
-             (SELECT CAST(COALESCE(SUM(o.hours), 0) AS BIGINT) {outcomes}) AS lending_hours, \
-             (SELECT CAST(COALESCE(SUM(o.days), 0) AS BIGINT) {outcomes}) AS immersion_days, \
-             (SELECT CAST(COALESCE(SUM(f.amount_cents), 0) AS BIGINT) FROM flows f WHERE f.workspace_id = w.id \
-                AND f.year >= $5 AND f.year <= $6 \
-                AND EXISTS (SELECT 1 FROM partnerships p WHERE p.id = f.partnership_id AND p.deleted_at IS NULL)) AS flows_cents \
-             FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1 \
-             WHERE ($2 IS NULL OR w.id = $2) \
-             ORDER BY w.name, w.id"
-        );
-        let rows: Vec<Row> = db::all(
-            &self.db,
-            &sql,
-            vec![
+        // The caller's workspaces, then each figure grouped by workspace over them: the
+        // memberships are a subquery of every statement, never a list passed in.
+        let mine = "SELECT m.workspace_id FROM memberships m WHERE m.user_id = $1 AND ($2 IS NULL OR m.workspace_id = $2)";
+        let with = |extra: Vec<Value>| {
+            let mut v: Vec<Value> = vec![
                 caller.user_id.0.into(),
                 caller.only_workspace.map(|w| w.0).into(),
-                from.into(),
-                to.into(),
-                from.year().into(),
-                to.year().into(),
-                ExitCategory::EmploiDurable.as_str().into(),
-            ],
+            ];
+            v.extend(extra);
+            v
+        };
+        #[derive(FromQueryResult)]
+        struct Workspace {
+            id: i64,
+            slug: String,
+            name: String,
+        }
+        let workspaces: Vec<Workspace> = db::all(
+            &self.db,
+            &format!("SELECT w.id, w.slug, w.name FROM workspaces w WHERE w.id IN ({mine}) ORDER BY w.name, w.id"),
+            with(vec![]),
         )
         .await?;
-        let lines: Vec<NetworkLine> = rows.into_iter().map(NetworkLine::from).collect();
+        #[derive(FromQueryResult)]
+        struct Count {
+            workspace_id: i64,
+            n: i64,
+        }
+        let partnerships: Vec<Count> = db::all(
+            &self.db,
+            &format!(
+                "SELECT p.workspace_id, COUNT(*) AS n FROM partnerships p \
+                 WHERE p.workspace_id IN ({mine}) AND p.deleted_at IS NULL GROUP BY p.workspace_id"
+            ),
+            with(vec![]),
+        )
+        .await?;
+        #[derive(FromQueryResult)]
+        struct Outcomes {
+            workspace_id: i64,
+            people: i64,
+            outcomes: i64,
+            exits: i64,
+            durable_exits: i64,
+            lending_hours: i64,
+            immersion_days: i64,
+        }
+        let outcomes: Vec<Outcomes> = db::all(
+            &self.db,
+            &format!(
+                "SELECT o.workspace_id, COUNT(DISTINCT o.person_ref) AS people, COUNT(*) AS outcomes, \
+                 COUNT(o.category) AS exits, \
+                 CAST(COALESCE(SUM(CASE WHEN o.category = $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS durable_exits, \
+                 CAST(COALESCE(SUM(o.hours), 0) AS BIGINT) AS lending_hours, \
+                 CAST(COALESCE(SUM(o.days), 0) AS BIGINT) AS immersion_days \
+                 FROM outcomes o JOIN partnerships p ON p.id = o.partnership_id AND p.deleted_at IS NULL \
+                 WHERE o.workspace_id IN ({mine}) AND o.started_on >= $3 AND o.started_on <= $4 \
+                 GROUP BY o.workspace_id"
+            ),
+            with(vec![
+                from.into(),
+                to.into(),
+                ExitCategory::EmploiDurable.as_str().into(),
+            ]),
+        )
+        .await?;
+        let flows: Vec<Count> = db::all(
+            &self.db,
+            &format!(
+                "SELECT f.workspace_id, CAST(SUM(f.amount_cents) AS BIGINT) AS n \
+                 FROM flows f JOIN partnerships p ON p.id = f.partnership_id AND p.deleted_at IS NULL \
+                 WHERE f.workspace_id IN ({mine}) AND f.year >= $3 AND f.year <= $4 GROUP BY f.workspace_id"
+            ),
+            with(vec![from.year().into(), to.year().into()]),
+        )
+        .await?;
+        let count = |list: &[Count], ws: i64| {
+            list.iter()
+                .find(|c| c.workspace_id == ws)
+                .map_or(0, |c| c.n)
+        };
+        let lines: Vec<NetworkLine> = workspaces
+            .into_iter()
+            .map(|w| {
+                let o = outcomes.iter().find(|o| o.workspace_id == w.id);
+                let get = |f: fn(&Outcomes) -> i64| o.map_or(0, f);
+                NetworkLine {
+                    partnerships: count(&partnerships, w.id),
+                    people: get(|o| o.people),
+                    outcomes: get(|o| o.outcomes),
+                    exits: get(|o| o.exits),
+                    durable_exits: get(|o| o.durable_exits),
+                    lending_hours: get(|o| o.lending_hours),
+                    immersion_days: get(|o| o.immersion_days),
+                    flows_cents: count(&flows, w.id),
+                    slug: w.slug,
+                    name: w.name,
+                    durable_rate_permille: None,
+                }
+                .with_rate()
+            })
+            .collect();
         let total = lines
             .iter()
             .fold(NetworkLine::default(), |t, l| NetworkLine {
