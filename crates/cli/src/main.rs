@@ -135,12 +135,14 @@ enum Command {
         #[command(subcommand)]
         command: render::RenderCommand,
     },
-    /// Importe des organisations, partenariats ou contacts depuis un fichier CSV, XLSX ou ODS.
-    /// Si des lignes sont refusées, rien n'est écrit (code de sortie 1), sauf avec
-    /// --skip-invalid qui importe les lignes valides.
+    /// Importe des organisations, partenariats, contacts, résultats pour les personnes
+    /// (outcomes) ou échanges (interactions) depuis un fichier CSV, XLSX ou ODS. Résultats et
+    /// échanges s'ajoutent aux partenariats que l'espace a déjà. Si des lignes sont
+    /// refusées, rien n'est écrit (code de sortie 1), sauf avec --skip-invalid qui importe
+    /// les lignes valides.
     Import {
-        /// organisations, partnerships ou contacts.
-        #[arg(value_parser = ["organisations", "partnerships", "contacts"])]
+        /// organisations, partnerships, contacts, outcomes ou interactions.
+        #[arg(value_parser = ["organisations", "partnerships", "contacts", "outcomes", "interactions"])]
         kind: String,
         /// Fichier CSV (UTF-8 ou Windows-1252, séparateur ; , ou tabulation), XLSX ou ODS.
         file: PathBuf,

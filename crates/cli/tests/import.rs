@@ -413,3 +413,61 @@ async fn a_saved_mapping_names_the_columns_a_header_does_not() {
     assert_eq!(err.lines().count(), 1);
     assert!(err.contains("correspondance illisible"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outcomes_from_a_spreadsheet_land_on_the_partnership_and_are_classified() {
+    let dir = Scratch::new("import-outcomes");
+    let url = dir.sqlite_url();
+    let (store, scope) = setup(&url).await;
+    let partners = dir.path().join("partenaires.csv");
+    std::fs::write(
+        &partners,
+        "Raison sociale;CP;Ville;Forme(s) de partenariat\nMondial Tissus;49000;Angers;don en nature\n",
+    )
+    .unwrap();
+    let (code, out, err) = import(&url, &["partnerships", partners.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    let sheet = dir.path().join("suivi des sorties.csv");
+    std::fs::write(
+        &sheet,
+        "Partenaire;Référence;Type;Date;Contrat;Durée\n\
+Mondial Tissus;P-001;embauche;01/04/2026;CDD;4 mois\n\
+Mondial Tissus;P-002;embauche;01/04/2026;CDD;4 lunes\n",
+    )
+    .unwrap();
+    let (f, report_path) = (sheet.to_str().unwrap(), dir.path().join("rapport.json"));
+    let r = report_path.to_str().unwrap();
+    let (code, out, err) = import(&url, &["outcomes", f, "--report", r]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let rep = report(&report_path);
+    assert_eq!(
+        (rep["rows"].as_u64(), rep["created"].as_u64()),
+        (Some(2), Some(1)),
+        "{rep:#}"
+    );
+    assert_eq!(rep["rejected"][0]["line"], 3);
+    assert_eq!(rep["rejected"][0]["column"], "Durée");
+    assert_eq!(rep["rejected"][0]["value"], "4 lunes");
+
+    let (code, out, err) = import(&url, &["outcomes", f, "--skip-invalid", "--report", r]);
+    assert_eq!(code, 0, "{out}{err}");
+    let partnership = store
+        .partnerships(&scope, &PartnershipQuery::default())
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let outcomes = store.outcomes(&scope, partnership.id).await.unwrap();
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].data.person_ref.as_str(), "P-001");
+    assert_eq!(
+        outcomes[0].category.map(|c| c.as_str()),
+        Some("emploi_transition"),
+        "a CDD of four months is a transition job"
+    );
+    let (code, _, _) = import(&url, &["outcomes", f, "--skip-invalid", "--report", r]);
+    assert_eq!(code, 0);
+    assert_eq!(report(&report_path)["unchanged"], 1);
+}

@@ -8,11 +8,11 @@ use partinnov_domain::{
         Classification, ClassificationRules, Exit, ExitCategory, ExitKind, OutcomeError, classify,
     },
 };
-use sea_orm::FromQueryResult;
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
 use crate::{
-    PartnershipId, Store, StoreError, WorkspaceScope,
+    PartnershipId, Store, StoreError, UserId, WorkspaceId, WorkspaceScope,
     audit::{self, Action, Record},
     db,
     error::Result,
@@ -58,7 +58,7 @@ impl OutcomeDraft {
         }
     }
 
-    fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if let (Some(s), Some(e)) = (self.started_on, self.ended_on)
             && e < s
         {
@@ -162,6 +162,139 @@ const SELECT: &str = "SELECT o.id, o.version, o.partnership_id, o.person_ref, o.
      o.contract, o.duration_days, o.aided, o.working_time_pct, o.category, o.note, u.name AS author_name, o.created_at \
      FROM outcomes o LEFT JOIN users u ON u.id = o.author_id";
 
+/// Checks, classifies and inserts an outcome on a partnership of workspace `ws`, with its
+/// audit event, in an open transaction (the form, the API and imports).
+pub(crate) async fn insert_outcome(
+    c: &impl ConnectionTrait,
+    ws: WorkspaceId,
+    author: Option<UserId>,
+    partnership: PartnershipId,
+    d: &OutcomeDraft,
+) -> Result<i64> {
+    d.validate()?;
+    let category = d.classification()?.map(|c| c.category);
+    let id = db::insert_on_partnership(
+        c,
+        "INSERT INTO outcomes (workspace_id, partnership_id, person_ref, kind, started_on, ended_on, days, hours, contract, duration_days, \
+         aided, working_time_pct, category, note, author_id, created_at) \
+         SELECT $1, p.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM partnerships p \
+         WHERE p.id = $16 AND p.workspace_id = $1 AND p.deleted_at IS NULL RETURNING id",
+        vec![
+            ws.0.into(),
+            d.person_ref.as_str().into(),
+            d.kind.as_str().into(),
+            d.started_on.into(),
+            d.ended_on.into(),
+            d.days.into(),
+            d.hours.into(),
+            d.contract.map(|c| c.as_str()).into(),
+            d.duration_days.into(),
+            d.aided.into(),
+            d.working_time_pct.into(),
+            category.map(|c| c.as_str()).into(),
+            d.note.trim().into(),
+            author.map(|u| u.0).into(),
+            db::now().into(),
+            partnership.0.into(),
+        ],
+    )
+    .await?;
+    audit::record(
+        c,
+        Record {
+            workspace: Some(ws),
+            user: author,
+            entity: "outcome",
+            entity_id: id,
+            action: Action::Create,
+            before: None,
+            after: Some(d),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Replaces an outcome's description (its partnership stays), reclassifying a hire, with
+/// its audit event. `before` is what is stored.
+pub(crate) async fn update_outcome_in(
+    c: &impl ConnectionTrait,
+    ws: WorkspaceId,
+    author: Option<UserId>,
+    id: i64,
+    before: &OutcomeDraft,
+    d: &OutcomeDraft,
+) -> Result<()> {
+    d.validate()?;
+    let category = d.classification()?.map(|c| c.category);
+    let n = db::exec(
+        c,
+        "UPDATE outcomes SET person_ref = $1, kind = $2, started_on = $3, ended_on = $4, days = $5, hours = $6, contract = $7, \
+         duration_days = $8, aided = $9, working_time_pct = $10, category = $11, note = $12, version = version + 1 \
+         WHERE id = $13 AND workspace_id = $14",
+        vec![
+            d.person_ref.as_str().into(),
+            d.kind.as_str().into(),
+            d.started_on.into(),
+            d.ended_on.into(),
+            d.days.into(),
+            d.hours.into(),
+            d.contract.map(|c| c.as_str()).into(),
+            d.duration_days.into(),
+            d.aided.into(),
+            d.working_time_pct.into(),
+            category.map(|c| c.as_str()).into(),
+            d.note.trim().into(),
+            id.into(),
+            ws.0.into(),
+        ],
+    )
+    .await?;
+    if n == 0 {
+        return Err(StoreError::not_found("outcome"));
+    }
+    audit::record(
+        c,
+        Record {
+            workspace: Some(ws),
+            user: author,
+            entity: "outcome",
+            entity_id: id,
+            action: Action::Update,
+            before: Some(before),
+            after: Some(d),
+        },
+    )
+    .await
+}
+
+/// An outcome of `partnership` found by what identifies it in a spreadsheet: the person,
+/// the kind and the first day.
+pub(crate) async fn find_outcome(
+    c: &impl ConnectionTrait,
+    ws: WorkspaceId,
+    partnership: PartnershipId,
+    d: &OutcomeDraft,
+) -> Result<Option<Outcome>> {
+    let row: Option<Row> = db::one(
+        c,
+        &format!(
+            "{SELECT} WHERE o.workspace_id = $1 AND o.partnership_id = $2 AND o.person_ref = $3 AND o.kind = $4 \
+             AND (o.started_on = $5 OR (o.started_on IS NULL AND $6)) ORDER BY o.id LIMIT 1"
+        ),
+        vec![
+            ws.0.into(),
+            partnership.0.into(),
+            d.person_ref.as_str().into(),
+            d.kind.as_str().into(),
+            d.started_on.into(),
+            d.started_on.is_none().into(),
+        ],
+    )
+    .await?;
+    row.map(Outcome::try_from).transpose()
+}
+
 impl Store {
     /// Records an outcome on a partnership of the scope's workspace.
     pub async fn create_outcome(
@@ -171,46 +304,13 @@ impl Store {
         d: &OutcomeDraft,
     ) -> Result<Outcome> {
         scope.require_write()?;
-        d.validate()?;
-        let category = d.classification()?.map(|c| c.category);
         let txn = self.write().await?;
-        let id = db::insert_on_partnership(
+        let id = insert_outcome(
             &txn,
-            "INSERT INTO outcomes (workspace_id, partnership_id, person_ref, kind, started_on, ended_on, days, hours, contract, duration_days, \
-             aided, working_time_pct, category, note, author_id, created_at) \
-             SELECT $1, p.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM partnerships p \
-             WHERE p.id = $16 AND p.workspace_id = $1 AND p.deleted_at IS NULL RETURNING id",
-            vec![
-                scope.workspace_id.0.into(),
-                d.person_ref.as_str().into(),
-                d.kind.as_str().into(),
-                d.started_on.into(),
-                d.ended_on.into(),
-                d.days.into(),
-                d.hours.into(),
-                d.contract.map(|c| c.as_str()).into(),
-                d.duration_days.into(),
-                d.aided.into(),
-                d.working_time_pct.into(),
-                category.map(|c| c.as_str()).into(),
-                d.note.trim().into(),
-                scope.user_id.0.into(),
-                db::now().into(),
-                partnership.0.into(),
-            ],
-        )
-        .await?;
-        audit::record(
-            &txn,
-            Record {
-                workspace: Some(scope.workspace_id),
-                user: Some(scope.user_id),
-                entity: "outcome",
-                entity_id: id,
-                action: Action::Create,
-                before: None,
-                after: Some(d),
-            },
+            scope.workspace_id,
+            Some(scope.user_id),
+            partnership,
+            d,
         )
         .await?;
         let row: Row = db::one(&txn, &format!("{SELECT} WHERE o.id = $1"), vec![id.into()])

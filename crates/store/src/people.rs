@@ -218,6 +218,75 @@ pub(crate) async fn insert_interaction(
     Ok(InteractionId(id))
 }
 
+/// Corrects `before` if it is still at `version`, in an open transaction; the
+/// partnership's last interaction day follows (the page, the API and imports).
+pub(crate) async fn update_interaction_in(
+    c: &impl ConnectionTrait,
+    ws: i64,
+    months: i32,
+    author: Option<UserId>,
+    before: &Interaction,
+    version: i64,
+    d: &InteractionDraft,
+) -> Result<()> {
+    let n = db::exec(
+        c,
+        "UPDATE interactions SET kind = $1, occurred_on = $2, participants = $3, note = $4, version = version + 1 \
+         WHERE id = $5 AND workspace_id = $6 AND version = $7",
+        vec![d.kind.as_str().into(), d.occurred_on.into(), d.participants.trim().into(), d.note.trim().into(), before.id.0.into(), ws.into(), version.into()],
+    )
+    .await?;
+    if n == 0 {
+        let current = db::scalar(
+            c,
+            "SELECT version FROM interactions WHERE id = $1",
+            vec![before.id.0.into()],
+        )
+        .await?;
+        return Err(StoreError::Conflict { current });
+    }
+    refresh_activity(c, ws, months, before.partnership_id.0).await?;
+    audit::record(
+        c,
+        Record {
+            workspace: Some(crate::WorkspaceId(ws)),
+            user: author,
+            entity: "interaction",
+            entity_id: before.id.0,
+            action: Action::Update,
+            before: Some(&before.data),
+            after: Some(d),
+        },
+    )
+    .await
+}
+
+/// An interaction of `partnership` found by what identifies it in a spreadsheet: its
+/// day, its kind and its note (two calls on one day with different notes are two).
+pub(crate) async fn find_interaction(
+    c: &impl ConnectionTrait,
+    ws: i64,
+    partnership: PartnershipId,
+    d: &InteractionDraft,
+) -> Result<Option<Interaction>> {
+    let rows: Vec<InteractionRow> = db::all(
+        c,
+        &format!(
+            "{INTERACTION_SELECT} WHERE i.workspace_id = $1 AND i.partnership_id = $2 AND i.kind = $3 AND i.occurred_on = $4 ORDER BY i.id"
+        ),
+        vec![ws.into(), partnership.0.into(), d.kind.as_str().into(), d.occurred_on.into()],
+    )
+    .await?;
+    let wanted = fold(&d.note);
+    for r in rows {
+        let i: Interaction = r.try_into()?;
+        if fold(&i.data.note) == wanted {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
+}
+
 pub(crate) async fn insert_contact(
     c: &impl ConnectionTrait,
     ws: i64,
@@ -654,40 +723,14 @@ impl Store {
         .await?
         .ok_or(StoreError::not_found("interaction"))?
         .try_into()?;
-        let n = db::exec(
-            &txn,
-            "UPDATE interactions SET kind = $1, occurred_on = $2, participants = $3, note = $4, version = version + 1 \
-             WHERE id = $5 AND workspace_id = $6 AND version = $7",
-            vec![d.kind.as_str().into(), d.occurred_on.into(), d.participants.trim().into(), d.note.trim().into(), id.0.into(), scope.workspace_id.0.into(), version.into()],
-        )
-        .await?;
-        if n == 0 {
-            let current = db::scalar(
-                &txn,
-                "SELECT version FROM interactions WHERE id = $1",
-                vec![id.0.into()],
-            )
-            .await?;
-            return Err(StoreError::Conflict { current });
-        }
-        refresh_activity(
+        update_interaction_in(
             &txn,
             scope.workspace_id.0,
             scope.dormant_months,
-            before.partnership_id.0,
-        )
-        .await?;
-        audit::record(
-            &txn,
-            Record {
-                workspace: Some(scope.workspace_id),
-                user: Some(scope.user_id),
-                entity: "interaction",
-                entity_id: id.0,
-                action: Action::Update,
-                before: Some(&before.data),
-                after: Some(d),
-            },
+            Some(scope.user_id),
+            &before,
+            version,
+            d,
         )
         .await?;
         let row: InteractionRow = db::one(

@@ -419,3 +419,204 @@ dual_test!(
         );
     }
 );
+
+/// The CIP's follow-up sheet: what partnerships produced for people, one row per event,
+/// partners named as the team writes them, and six rows a person would get wrong.
+fn follow_up_sheet() -> Vec<u8> {
+    "Partenaire;Référence;Type;Date;Date de fin;Jours;Heures;Contrat;Durée;Aidé;Temps de travail;Commentaire\n\
+Mondial Tissus;P-001;Immersion;02/03/2026;13/03/2026;10;;;;;;Atelier couture\n\
+Mondial Tissus;P-001;Embauche;01/04/2026;;;;CDD;6 mois;non;80 %;\n\
+Protim;P-002;mise à disposition;01/02/2026;28/02/2026;;120;;;;;\n\
+Protim;P-003;embauche;01/05/2026;30/04/2026;;;CDI;;;;\n\
+Protim;Jean Dupont;PMSMP;01/05/2026;;5;;;;;;\n\
+Protim;P-004;embauche;01/05/2026;;;;CDD;;;;\n\
+Protim;P-005;mise à disposition;01/02/2026;;;-3;;;;;\n\
+Protim;P-006;embauche;01/05/2026;;;;CDD;6 lunes;;;\n\
+Garage Martin;P-007;mise en relation;01/05/2026;;;;;;;;\n"
+        .as_bytes()
+        .to_vec()
+}
+
+dual_test!(
+    outcomes_and_interactions_go_on_existing_partnerships_with_the_same_row_level_report,
+    |db| {
+        let app = spawn(&db.store).await;
+        let dir = person(&db.store, "aci", "Élise Direction").await;
+        let partnerships = "Raison sociale;CP;Ville;Forme(s) de partenariat\n\
+Mondial Tissus;49000;Angers;don en nature\n\
+Protim;49100;Angers;sous-traitance\n";
+        let done = post_file(
+            &app,
+            &dir.token,
+            "/api/v1/workspaces/aci/imports/partnerships",
+            partnerships.as_bytes().to_vec(),
+        )
+        .await;
+        assert_eq!(done.json["created"], 2, "{}", done.text);
+        // Garage Martin is in the registry, a partner of another workspace only.
+        let other = person(&db.store, "autre", "Olga Autre").await;
+        let done = post_file(
+            &app,
+            &other.token,
+            "/api/v1/workspaces/autre/imports/partnerships",
+            b"Raison sociale;CP;Ville\nGarage Martin;49100;Angers\n".to_vec(),
+        )
+        .await;
+        assert_eq!(done.json["created"], 1, "{}", done.text);
+
+        let path = "/api/v1/workspaces/aci/imports/outcomes";
+        let refused = post_file(&app, &dir.token, path, follow_up_sheet()).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text
+        );
+        assert_eq!(refused.json["rows"], 9);
+        let rejected: Vec<(u64, String, String)> = refused.json["rejected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["line"].as_u64().unwrap(),
+                    p["column"].as_str().unwrap().to_owned(),
+                    p["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let expect = [
+            (5, "Date de fin", "avant la date de début"),
+            (6, "Référence", "jamais le nom de la personne"),
+            (7, "Durée", "un CDD se classe selon sa durée"),
+            (8, "Heures", "négatif"),
+            (9, "Durée", "unité de durée inconnue « lunes »"),
+            (10, "Partenaire", "pas de partenaire « Garage Martin »"),
+        ];
+        assert_eq!(rejected.len(), expect.len(), "{rejected:?}");
+        for ((line, column, message), (l, c, m)) in rejected.iter().zip(expect) {
+            assert_eq!((*line, column.as_str()), (l, c), "{message}");
+            assert!(message.contains(m), "line {line}: {message}");
+        }
+        let dashboard = "/api/v1/workspaces/aci/dashboard?from=2026-01-01&to=2026-12-31";
+        assert_eq!(
+            app.get(&dir.token, dashboard).await.json["people"],
+            0,
+            "a refused file writes nothing"
+        );
+
+        let done = post_file(
+            &app,
+            &dir.token,
+            &format!("{path}?skip_invalid=true"),
+            follow_up_sheet(),
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        assert_eq!(done.json["created"], 3);
+        let d = app.get(&dir.token, dashboard).await;
+        assert_eq!(d.json["people"], 2, "{}", d.text);
+        assert_eq!(d.json["immersion_days"], 10);
+        assert_eq!(d.json["lending_hours"], 120);
+        assert_eq!(
+            d.json["durable_rate_permille"], 1000,
+            "a non-aided CDD of six months is a durable job"
+        );
+        let again = post_file(
+            &app,
+            &dir.token,
+            &format!("{path}?skip_invalid=true"),
+            follow_up_sheet(),
+        )
+        .await;
+        assert_eq!(
+            (
+                again.json["created"].as_u64(),
+                again.json["unchanged"].as_u64()
+            ),
+            (Some(0), Some(3)),
+            "{}",
+            again.text
+        );
+        // A correction with --update: the hire was at 90 %, and only that changes.
+        let fixed = "Partenaire;Référence;Type;Date;Temps de travail\n\
+Mondial Tissus;P-001;Embauche;01/04/2026;90 %\n";
+        let updated = post_file(
+            &app,
+            &dir.token,
+            &format!("{path}?update=true"),
+            fixed.as_bytes().to_vec(),
+        )
+        .await;
+        assert_eq!(updated.json["updated"], 1, "{}", updated.text);
+        let list = app
+            .get(&dir.token, "/api/v1/workspaces/aci/partnerships?q=mondial")
+            .await;
+        let id = list.json["items"][0]["id"].as_i64().unwrap();
+        let outcomes = app
+            .get(&dir.token, &format!("/api/v1/partnerships/{id}/outcomes"))
+            .await;
+        let hire = outcomes
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["kind"] == "embauche")
+            .expect("the hire")
+            .clone();
+        assert_eq!(hire["working_time_pct"], 90);
+        assert_eq!(hire["duration_days"], 183, "6 × 30.4375 days, kept");
+        assert_eq!(hire["category"], "emploi_durable");
+
+        // Interactions: the partnership's last exchange follows; a reimport changes nothing.
+        let meetings = "Partenaire;Type d'échange;Date;Participants;Objet\n\
+Mondial Tissus;RDV;12/01/2026;Mme Roux;Bilan des immersions\n\
+Mondial Tissus;téléphone;20/01/2026;;Relance\n\
+Protim;visio;15/01/2026;;\n\
+Protim;pigeon voyageur;15/01/2026;;\n";
+        let path = "/api/v1/workspaces/aci/imports/interactions";
+        let refused = post_file(&app, &dir.token, path, meetings.as_bytes().to_vec()).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json["rejected"][0]["line"], 5);
+        assert_eq!(refused.json["rejected"][0]["column"], "Type d'échange");
+        let done = post_file(
+            &app,
+            &dir.token,
+            &format!("{path}?skip_invalid=true"),
+            meetings.as_bytes().to_vec(),
+        )
+        .await;
+        assert_eq!(done.json["created"], 3, "{}", done.text);
+        let list = app
+            .get(&dir.token, "/api/v1/workspaces/aci/partnerships?q=mondial")
+            .await;
+        assert_eq!(
+            list.json["items"][0]["last_interaction_on"], "2026-01-20",
+            "{}",
+            list.text
+        );
+        let again = post_file(
+            &app,
+            &dir.token,
+            &format!("{path}?skip_invalid=true"),
+            meetings.as_bytes().to_vec(),
+        )
+        .await;
+        assert_eq!(again.json["unchanged"], 3, "{}", again.text);
+
+        // The other workspace's partner cannot receive this workspace's outcomes.
+        let theirs = post_file(
+            &app,
+            &other.token,
+            "/api/v1/workspaces/autre/imports/outcomes",
+            follow_up_sheet(),
+        )
+        .await;
+        assert_eq!(theirs.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            theirs.text.contains("pas de partenaire « Mondial Tissus »"),
+            "{}",
+            theirs.text
+        );
+    }
+);

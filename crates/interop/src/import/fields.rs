@@ -14,16 +14,29 @@ pub enum Kind {
     Organisations,
     Partnerships,
     Contacts,
+    /// What partnerships produced for people in insertion (mises en relation, immersions,
+    /// hires…), on partnerships that already exist.
+    Outcomes,
+    /// Meetings, calls, visits… on partnerships that already exist.
+    Interactions,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Organisations, Kind::Partnerships, Kind::Contacts];
+    pub const ALL: [Kind; 5] = [
+        Kind::Organisations,
+        Kind::Partnerships,
+        Kind::Contacts,
+        Kind::Outcomes,
+        Kind::Interactions,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Organisations => "organisations",
             Kind::Partnerships => "partnerships",
             Kind::Contacts => "contacts",
+            Kind::Outcomes => "outcomes",
+            Kind::Interactions => "interactions",
         }
     }
 
@@ -32,7 +45,15 @@ impl Kind {
             Kind::Organisations => "organisations",
             Kind::Partnerships => "partenariats",
             Kind::Contacts => "contacts",
+            Kind::Outcomes => "résultats pour les personnes",
+            Kind::Interactions => "échanges avec les partenaires",
         }
+    }
+
+    /// Outcomes and interactions are recorded on a partnership the workspace already has:
+    /// the row's organisation designates it, and is never created.
+    pub fn is_event(self) -> bool {
+        matches!(self, Kind::Outcomes | Kind::Interactions)
     }
 
     /// The fields a column may be mapped onto for this kind, in form order.
@@ -92,10 +113,45 @@ impl Kind {
             Website,
             StructureKind,
         ];
+        const OUTCOME: &[Field] = &[
+            Name,
+            Siret,
+            Siren,
+            Postcode,
+            Commune,
+            CommuneCode,
+            Title,
+            PersonRef,
+            OutcomeKind,
+            StartedOn,
+            EndedOn,
+            Days,
+            Hours,
+            Contract,
+            ContractDuration,
+            Aided,
+            WorkingTime,
+            Notes,
+        ];
+        const INTERACTION: &[Field] = &[
+            Name,
+            Siret,
+            Siren,
+            Postcode,
+            Commune,
+            CommuneCode,
+            Title,
+            InteractionKind,
+            OccurredOn,
+            Participants,
+            Notes,
+        ];
         match self {
             Kind::Organisations => ORG,
             Kind::Partnerships => PARTNERSHIP,
             Kind::Contacts => CONTACT,
+            Kind::Outcomes => OUTCOME,
+            Kind::Interactions => INTERACTION,
         }
     }
 }
@@ -107,7 +163,9 @@ impl std::str::FromStr for Kind {
             .into_iter()
             .find(|k| k.as_str() == s)
             .ok_or_else(|| {
-                format!("type d'import inconnu « {s} » (organisations, partnerships ou contacts)")
+                format!(
+                    "type d'import inconnu « {s} » (organisations, partnerships, contacts, outcomes ou interactions)"
+                )
             })
     }
 }
@@ -176,7 +234,9 @@ fields! {
          "porteur du partenariat", "interlocuteur interne"];
     Priority => "priority", "Priorité", ["priorite"];
     Potential => "potential", "Potentiel", ["potentiel"];
-    Notes => "notes", "Notes", ["notes", "note", "commentaire", "commentaires", "remarques", "remarque", "observations", "observation"];
+    Notes => "notes", "Notes",
+        ["notes", "note", "commentaire", "commentaires", "remarques", "remarque", "observations", "observation",
+         "compte rendu", "resume", "sujet"];
     Contact => "contact", "Nom du contact",
         ["contact", "nom du contact", "interlocuteur", "personne", "personne a contacter", "nom prenom",
          "prenom nom", "contact nom"];
@@ -187,6 +247,31 @@ fields! {
          "courriel email", "email courriel", "mel"];
     Phone => "phone", "Téléphone",
         ["telephone", "tel", "tel fixe", "portable", "mobile", "numero de telephone", "n telephone", "telephone portable"];
+    PersonRef => "person_ref", "Référence de la personne (pseudonyme)",
+        ["reference", "reference de la personne", "ref personne", "ref", "personne", "personne accompagnee",
+         "salarie", "salarie en insertion", "code personne", "identifiant", "identifiant de la personne",
+         "pseudonyme", "matricule", "beneficiaire", "code beneficiaire"];
+    OutcomeKind => "outcome_kind", "Type de résultat",
+        ["type", "type d action", "action", "type de resultat", "resultat", "evenement", "type d evenement",
+         "nature", "etape", "nature de l action"];
+    Days => "days", "Jours (immersion)",
+        ["jours", "nombre de jours", "nb jours", "nb de jours", "duree en jours", "jours d immersion"];
+    Hours => "hours", "Heures (mise à disposition)",
+        ["heures", "nombre d heures", "nb heures", "nb d heures", "heures travaillees",
+         "heures de mise a disposition", "volume horaire"];
+    Contract => "contract", "Contrat ou sortie",
+        ["contrat", "type de contrat", "nature du contrat", "sortie", "type de sortie", "situation a la sortie"];
+    ContractDuration => "duration", "Durée du contrat",
+        ["duree", "duree du contrat", "duree contrat", "duree de l emploi"];
+    Aided => "aided", "Contrat aidé (oui/non)", ["aide", "contrat aide", "emploi aide"];
+    WorkingTime => "working_time", "Temps de travail (%)",
+        ["temps de travail", "quotite", "quotite de travail", "temps de travail %", "duree du travail", "taux d emploi"];
+    InteractionKind => "interaction_kind", "Type d'échange",
+        ["type", "type d echange", "type d interaction", "nature", "canal", "moyen", "type de contact", "action"];
+    OccurredOn => "occurred_on", "Date de l'échange",
+        ["date", "date de l echange", "date du rendez vous", "date de l action", "jour", "le"];
+    Participants => "participants", "Participants",
+        ["participants", "presents", "personnes presentes", "avec", "interlocuteurs"];
 }
 
 /// Folds a header for comparison: `"N° SIRET"` → `"n siret"`, `"Forme(s) de partenariat"`
@@ -206,6 +291,15 @@ impl Field {
         // For contacts, "Nom" is the person's name and the organisation has its own column.
         if kind == Kind::Contacts && matches!(h.as_str(), "nom" | "nom de famille") {
             return Some(Field::Contact);
+        }
+        // An outcome's "Date" is the day it started (the introduction, the first day of
+        // the immersion, the hire).
+        if kind == Kind::Outcomes && matches!(h.as_str(), "date" | "le") {
+            return Some(Field::StartedOn);
+        }
+        // An interaction's "Objet" is what the meeting was about, not the partnership.
+        if kind == Kind::Interactions && matches!(h.as_str(), "objet" | "objet de l echange") {
+            return Some(Field::Notes);
         }
         kind.fields()
             .iter()
@@ -299,6 +393,16 @@ pub fn resolve(
                 "aucune colonne ne donne le nom ni le SIRET de l'organisation (colonnes lues : {}) : nommez une colonne « Raison sociale » ou « SIRET », ou choisissez le champ de chaque colonne",
                 headers.join(", ")
             ),
+        });
+    }
+    if kind == Kind::Outcomes && !(has(Field::PersonRef) && has(Field::OutcomeKind)) {
+        return Err(MappingError {
+            message: "il faut une colonne « Référence de la personne » (un pseudonyme, jamais un nom) et une colonne « Type » (mise en relation, immersion, embauche…) : nommez-les ainsi, ou choisissez le champ de chaque colonne".into(),
+        });
+    }
+    if kind == Kind::Interactions && !(has(Field::InteractionKind) && has(Field::OccurredOn)) {
+        return Err(MappingError {
+            message: "il faut une colonne « Type d'échange » (réunion, appel, visite…) et une colonne « Date » : nommez-les ainsi, ou choisissez le champ de chaque colonne".into(),
         });
     }
     if kind == Kind::Contacts && !has(Field::Contact) && !has(Field::Email) {

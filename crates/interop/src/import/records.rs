@@ -4,10 +4,12 @@
 
 use chrono::NaiveDate;
 use partinnov_domain::{
+    event::{OutcomeKind, PersonRef},
     identity::{Siren, Siret},
     kind::StructureKind,
+    outcome::{ClassificationRules, Exit, ExitKind, OutcomeError, classify},
     text::fold,
-    typology::{Form, PartnershipStatus, Potential, Priority},
+    typology::{Form, InteractionKind, PartnershipStatus, Potential, Priority},
 };
 use serde::{Deserialize, Serialize};
 
@@ -15,8 +17,10 @@ use super::{
     Field, Kind, Row, Table,
     fields::Columns,
     values::{
-        parse_date, parse_email, parse_forms, parse_kinds, parse_postcode, parse_potential,
-        parse_priority, parse_siren, parse_siret, parse_status, parse_website, parse_yes_no,
+        parse_count, parse_date, parse_duration_days, parse_email, parse_exit_kind, parse_forms,
+        parse_interaction_kind, parse_kinds, parse_outcome_kind, parse_person_ref, parse_postcode,
+        parse_potential, parse_priority, parse_siren, parse_siret, parse_status, parse_website,
+        parse_working_time, parse_yes_no,
     },
 };
 use crate::geo::{self, Commune};
@@ -73,11 +77,46 @@ pub struct ContactRecord {
     pub notes: Option<String>,
 }
 
+/// What a partnership produced for one person. `org` (and `partnership`, when the
+/// workspace has several partnerships with it) designates the partnership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeRecord {
+    pub org: OrgRecord,
+    /// The partnership's title, to choose among several with the same organisation.
+    pub partnership: Option<String>,
+    pub person_ref: PersonRef,
+    pub kind: OutcomeKind,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub days: Option<i32>,
+    pub hours: Option<i32>,
+    pub contract: Option<ExitKind>,
+    /// Given with its unit, or counted from the dates of a hire.
+    pub duration_days: Option<i32>,
+    /// `None` when the file does not say (a stored value is then kept).
+    pub aided: Option<bool>,
+    pub working_time_pct: Option<i32>,
+    pub notes: Option<String>,
+}
+
+/// A meeting, call, visit… on a partnership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InteractionRecord {
+    pub org: OrgRecord,
+    pub partnership: Option<String>,
+    pub kind: InteractionKind,
+    pub occurred_on: NaiveDate,
+    pub participants: Option<String>,
+    pub notes: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
     Organisation(OrgRecord),
     Partnership(PartnershipRecord),
     Contact(ContactRecord),
+    Outcome(OutcomeRecord),
+    Interaction(InteractionRecord),
 }
 
 impl Record {
@@ -86,6 +125,8 @@ impl Record {
             Record::Organisation(o) => o,
             Record::Partnership(p) => &p.org,
             Record::Contact(c) => &c.org,
+            Record::Outcome(o) => &o.org,
+            Record::Interaction(i) => &i.org,
         }
     }
 }
@@ -264,8 +305,156 @@ fn check_row(c: &mut Cells<'_>, kind: Kind) -> Option<Record> {
                 org: org?,
             })
         }
+        Kind::Outcomes => return check_outcome(c, org),
+        Kind::Interactions => {
+            let kind = required(
+                c,
+                Field::InteractionKind,
+                parse_interaction_kind,
+                "type d'échange manquant : écrivez réunion, visite, appel, courriel…",
+            );
+            let occurred_on = required(
+                c,
+                Field::OccurredOn,
+                parse_date,
+                "date de l'échange manquante : écrivez-la jj/mm/aaaa",
+            );
+            Record::Interaction(InteractionRecord {
+                partnership: c.text(Field::Title),
+                kind: kind?,
+                occurred_on: occurred_on?,
+                participants: c.text(Field::Participants),
+                notes: c.text(Field::Notes),
+                org: org?,
+            })
+        }
     };
     Some(record)
+}
+
+/// A value the row must give: parsed, or a problem saying it is missing.
+fn required<T>(
+    c: &mut Cells<'_>,
+    field: Field,
+    parse: impl Fn(&str) -> Result<T, String>,
+    missing: &str,
+) -> Option<T> {
+    if c.raw(field).is_none() {
+        c.problem(field, "", missing);
+        return None;
+    }
+    c.parse(field, parse)
+}
+
+/// The checks of the outcome form, plus the classification of a hire: a CDD without a
+/// length cannot be classified, so it is refused here with its line rather than later.
+fn check_outcome(c: &mut Cells<'_>, org: Option<OrgRecord>) -> Option<Record> {
+    let person_ref = required(
+        c,
+        Field::PersonRef,
+        parse_person_ref,
+        "référence de la personne manquante : un pseudonyme (par exemple P-0042), jamais son nom",
+    );
+    let kind = required(
+        c,
+        Field::OutcomeKind,
+        parse_outcome_kind,
+        "type manquant : écrivez mise en relation, immersion (PMSMP), mise à disposition, formation, embauche…",
+    );
+    let started_on = c.parse(Field::StartedOn, parse_date);
+    let ended_on = c.parse(Field::EndedOn, parse_date);
+    if let (Some(s), Some(e)) = (started_on, ended_on)
+        && e < s
+    {
+        let raw = c.raw(Field::EndedOn).unwrap_or_default();
+        c.problem(
+            Field::EndedOn,
+            raw,
+            format!(
+                "la date de fin ({}) est avant la date de début ({}) : inversez-les ou corrigez l'une des deux",
+                e.format("%d/%m/%Y"),
+                s.format("%d/%m/%Y")
+            ),
+        );
+    }
+    let days = c.parse(Field::Days, parse_count);
+    let hours = c.parse(Field::Hours, parse_count);
+    let contract = c.parse(Field::Contract, parse_exit_kind);
+    let given_duration = c.parse(Field::ContractDuration, parse_duration_days);
+    let aided = c.parse(Field::Aided, parse_yes_no);
+    let working_time_pct = c.parse(Field::WorkingTime, parse_working_time);
+    let mut duration_days = given_duration;
+    // A file without the column says nothing about it: the store keeps what it has, or
+    // refuses a new hire that cannot be classified. An empty cell in the column is a gap.
+    let has = |f: Field| c.columns.index_of(f).is_some();
+    let (contract_column, duration_column) = (has(Field::Contract), has(Field::ContractDuration));
+    match (kind, contract) {
+        (Some(OutcomeKind::Embauche), None)
+            if contract_column && c.raw(Field::Contract).is_none() =>
+        {
+            c.problem(
+                Field::Contract,
+                "",
+                "contrat manquant : pour une embauche, indiquez le contrat (CDI, CDD, intérim, contrat aidé…)",
+            );
+        }
+        (Some(OutcomeKind::Embauche), Some(contract)) => {
+            if duration_days.is_none()
+                && c.raw(Field::ContractDuration).is_none()
+                && let (Some(s), Some(e)) = (started_on, ended_on)
+                && e >= s
+            {
+                // Both ends of the contract are known: its length is theirs, ends included.
+                duration_days = i32::try_from((e - s).num_days() + 1).ok();
+            }
+            let exit = Exit {
+                kind: contract,
+                duration_days: duration_days.and_then(|d| u32::try_from(d).ok()),
+                aided: aided.unwrap_or(false),
+            };
+            if let Err(OutcomeError::MissingDuration { .. }) =
+                classify(&exit, &ClassificationRules::default())
+                && duration_column
+                && c.raw(Field::ContractDuration).is_none()
+            {
+                c.problem(
+                    Field::ContractDuration,
+                    "",
+                    format!(
+                        "durée du contrat manquante : un {} se classe selon sa durée (six mois ou plus : emploi durable) ; indiquez-la (« 6 mois ») ou donnez les dates de début et de fin",
+                        contract.label(partinnov_domain::lang::Lang::Fr)
+                    ),
+                );
+            }
+        }
+        (Some(k), Some(_)) => {
+            let raw = c.raw(Field::Contract).unwrap_or_default();
+            c.problem(
+                Field::Contract,
+                raw,
+                format!(
+                    "un contrat ne se donne que pour une embauche, pas pour « {} » : videz la case ou changez le type en embauche",
+                    k.label(partinnov_domain::lang::Lang::Fr)
+                ),
+            );
+        }
+        _ => {}
+    }
+    Some(Record::Outcome(OutcomeRecord {
+        partnership: c.text(Field::Title),
+        person_ref: person_ref?,
+        kind: kind?,
+        started_on,
+        ended_on,
+        days,
+        hours,
+        contract,
+        duration_days,
+        aided,
+        working_time_pct,
+        notes: c.text(Field::Notes),
+        org: org?,
+    }))
 }
 
 fn check_org(c: &mut Cells<'_>) -> Option<OrgRecord> {

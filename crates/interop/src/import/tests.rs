@@ -279,3 +279,153 @@ fn a_large_file_with_old_mac_line_endings_is_read_line_by_line() {
     assert_eq!(t.rows.len(), 80_000);
     assert_eq!(t.rows[79_999].line, 80_001);
 }
+
+fn check(kind: Kind, csv: &str) -> records::Checked {
+    let t = table(csv.as_bytes());
+    let columns = fields::resolve(&t.headers, kind, None).unwrap_or_else(|e| panic!("{e}"));
+    check_rows(&t, &columns)
+}
+
+#[test]
+fn an_outcome_sheet_reads_french_words_and_counts_a_hire_from_its_dates() {
+    let c = check(
+        Kind::Outcomes,
+        "Partenaire;Réf. personne;Type;Date;Date de fin;Contrat;Aidé;Quotité\n\
+Protim;P-1;Job-dating;02/03/2026;;;;\n\
+Protim;P-1;contrat;01/04/2026;30/09/2026;CDD;non;temps plein\n\
+Protim;P-2;Embauche;01/04/2026;;contrat pro;oui;mi-temps\n",
+    );
+    assert!(c.problems.is_empty(), "{:?}", c.problems);
+    let outcomes: Vec<&records::OutcomeRecord> = c
+        .rows
+        .iter()
+        .map(|r| match &r.record {
+            Record::Outcome(o) => o,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    use partinnov_domain::{event::OutcomeKind, outcome::ExitKind};
+    assert_eq!(outcomes[0].kind, OutcomeKind::JobDating);
+    assert_eq!(outcomes[1].kind, OutcomeKind::Embauche);
+    assert_eq!(
+        outcomes[1].duration_days,
+        Some(183),
+        "1 April to 30 September, both days counted"
+    );
+    assert_eq!(outcomes[1].working_time_pct, Some(100));
+    assert_eq!(
+        outcomes[2].contract,
+        Some(ExitKind::ContratProfessionnalisation)
+    );
+    assert_eq!(outcomes[2].aided, Some(true));
+    assert_eq!(outcomes[2].working_time_pct, Some(50));
+    assert_eq!(outcomes[2].org.name, "Protim");
+}
+
+#[test]
+fn an_outcome_row_a_person_gets_wrong_is_refused_with_its_line_column_and_a_fix() {
+    let c = check(
+        Kind::Outcomes,
+        "Partenaire;Référence;Type;Date;Date de fin;Heures;Contrat;Durée\n\
+Protim;P-3;embauche;01/05/2026;30/04/2026;;CDI;\n\
+Protim;Jean Dupont;PMSMP;01/05/2026;;;;\n\
+Protim;P-4;embauche;01/05/2026;;;CDD;\n\
+Protim;P-5;mise à disposition;01/02/2026;;-3;;\n\
+Protim;P-6;embauche;01/05/2026;;;CDD;6 lunes\n\
+Protim;P-7;embauche;01/05/2026;;;;\n\
+Protim;P-8;immersion;01/05/2026;;;CDI;\n\
+Protim;;poney;01/05/2026;;;;\n\
+Protim;P-9;embauche;01/05/2026;;;CDD;6\n",
+    );
+    assert!(c.rows.is_empty(), "{:?}", c.rows);
+    let found: Vec<(usize, &str, &str)> = c
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str(), p.message.as_str()))
+        .collect();
+    let expect: &[(usize, &str, &str)] = &[
+        (2, "Date de fin", "avant la date de début"),
+        (3, "Référence", "jamais le nom"),
+        (4, "Durée", "un CDD se classe selon sa durée"),
+        (5, "Heures", "négatif"),
+        (6, "Durée", "unité de durée inconnue « lunes »"),
+        (7, "Contrat", "contrat manquant"),
+        (8, "Contrat", "ne se donne que pour une embauche"),
+        (9, "Référence", "référence de la personne manquante"),
+        (9, "Type", "type inconnu « poney »"),
+        (10, "Durée", "n'a pas d'unité"),
+    ];
+    assert_eq!(found.len(), expect.len(), "{found:#?}");
+    for (got, want) in found.iter().zip(expect) {
+        assert_eq!((got.0, got.1), (want.0, want.1), "{}", got.2);
+        assert!(got.2.contains(want.2), "line {}: {}", got.0, got.2);
+    }
+}
+
+#[test]
+fn an_outcome_file_needs_a_reference_and_a_kind_and_an_interaction_file_a_kind_and_a_date() {
+    let t = table("Partenaire;Type;Date\nProtim;PMSMP;01/05/2026\n".as_bytes());
+    let e = fields::resolve(&t.headers, Kind::Outcomes, None).unwrap_err();
+    assert!(e.message.contains("Référence de la personne"), "{e}");
+    let t = table("Partenaire;Objet\nProtim;Bilan\n".as_bytes());
+    let e = fields::resolve(&t.headers, Kind::Interactions, None).unwrap_err();
+    assert!(e.message.contains("Type d'échange"), "{e}");
+}
+
+#[test]
+fn an_interaction_sheet_takes_everyday_words_and_its_subject_is_the_note() {
+    let c = check(
+        Kind::Interactions,
+        "Entreprise;Type;Date;Présents;Objet\n\
+Mondial Tissus;RDV;12/01/2026;Mme Roux;Bilan\n\
+Mondial Tissus;mail;13/01/2026;;\n\
+Mondial Tissus;télépathie;14/01/2026;;\n\
+Mondial Tissus;appel;;;\n",
+    );
+    use partinnov_domain::typology::InteractionKind;
+    let kinds: Vec<(InteractionKind, Option<String>)> = c
+        .rows
+        .iter()
+        .map(|r| match &r.record {
+            Record::Interaction(i) => (i.kind, i.notes.clone()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (InteractionKind::Reunion, Some("Bilan".to_owned())),
+            (InteractionKind::Courriel, None)
+        ]
+    );
+    let problems: Vec<(usize, &str)> = c
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str()))
+        .collect();
+    assert_eq!(problems, [(4, "Type"), (5, "Date")]);
+}
+
+#[test]
+fn contract_lengths_need_a_unit_and_working_time_is_a_share_of_full_time() {
+    use values::{parse_duration_days, parse_working_time};
+    assert_eq!(parse_duration_days("6 mois"), Ok(183));
+    assert_eq!(parse_duration_days("6,5 mois"), Ok(198));
+    assert_eq!(parse_duration_days("26 semaines"), Ok(182));
+    assert_eq!(parse_duration_days("180 jours"), Ok(180));
+    assert_eq!(parse_duration_days("1 an"), Ok(365));
+    assert_eq!(parse_duration_days("2 ANS"), Ok(731));
+    assert!(
+        parse_duration_days("6")
+            .unwrap_err()
+            .contains("n'a pas d'unité")
+    );
+    assert!(parse_duration_days("-2 mois").is_err());
+    assert!(parse_duration_days("mois").is_err());
+    assert_eq!(parse_working_time("80 %"), Ok(80));
+    assert_eq!(parse_working_time("80"), Ok(80));
+    assert_eq!(parse_working_time("Temps plein"), Ok(100));
+    assert!(parse_working_time("0").is_err());
+    assert!(parse_working_time("120 %").is_err());
+    assert!(parse_working_time("beaucoup").is_err());
+}

@@ -3,10 +3,13 @@
 
 use chrono::{Datelike, NaiveDate};
 use partinnov_domain::{
+    event::{OutcomeKind, PersonRef},
     identity::{IdentityError, Siren, Siret},
     kind::StructureKind,
+    lang::Lang,
+    outcome::ExitKind,
     text::fold,
-    typology::{Form, PartnershipStatus, Potential, Priority},
+    typology::{Form, InteractionKind, PartnershipStatus, Potential, Priority},
 };
 
 /// Excel's day 0 in the 1900 date system (its fictitious 29 February 1900 included).
@@ -583,7 +586,6 @@ pub fn parse_kinds(input: &str) -> Result<Vec<StructureKind>, String> {
     Ok(kinds)
 }
 
-/// A plausible e-mail address (one `@`, a dot in the domain, no spaces).
 /// Yes or no as spreadsheets write it: oui/non, o/n, yes/no, vrai/faux, true/false, 1/0, x.
 pub fn parse_yes_no(input: &str) -> Result<bool, String> {
     match fold(input).as_str() {
@@ -596,6 +598,7 @@ pub fn parse_yes_no(input: &str) -> Result<bool, String> {
     }
 }
 
+/// A plausible e-mail address (one `@`, a dot in the domain, no spaces).
 pub fn parse_email(input: &str) -> Result<String, String> {
     let s = input.trim().trim_start_matches("mailto:").to_owned();
     let ok = match s.split_once('@') {
@@ -631,6 +634,239 @@ pub fn parse_website(input: &str) -> Result<String, String> {
         Ok(s.to_owned())
     } else {
         Ok(format!("https://{s}"))
+    }
+}
+
+/// Finds the variant whose code (`mise_en_relation`) or French label (« mise en
+/// relation ») is the folded input, or whose everyday word is in `words`.
+fn coded<T: Copy>(
+    input: &str,
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+    words: &[(&str, T)],
+) -> Option<T> {
+    let f = fold(input);
+    words
+        .iter()
+        .find(|(w, _)| *w == f)
+        .map(|(_, v)| *v)
+        .or_else(|| {
+            all.iter()
+                .copied()
+                .find(|v| fold(code(*v)) == f || fold(label(*v)) == f)
+        })
+}
+
+/// A pseudonymous reference to a person in insertion (never a name).
+pub fn parse_person_ref(input: &str) -> Result<PersonRef, String> {
+    PersonRef::parse(input).map_err(|_| {
+        format!(
+            "« {} » n'est pas une référence de personne : un pseudonyme de 32 caractères au plus, lettres, chiffres, - et _, sans espace (par exemple P-0042), jamais le nom de la personne",
+            input.trim()
+        )
+    })
+}
+
+/// What happened for the person: « mise en relation », « PMSMP », « embauche »…
+pub fn parse_outcome_kind(input: &str) -> Result<OutcomeKind, String> {
+    use OutcomeKind::*;
+    const WORDS: &[(&str, OutcomeKind)] = &[
+        ("immersion", Pmsmp),
+        ("immersion pmsmp", Pmsmp),
+        ("stage d immersion", Pmsmp),
+        ("periode d immersion", Pmsmp),
+        ("mad", MiseADisposition),
+        ("mise a disposition de personnel", MiseADisposition),
+        ("recrutement", Embauche),
+        ("embauche", Embauche),
+        ("emploi", Embauche),
+        ("contrat", Embauche),
+        ("contrat de travail", Embauche),
+        ("jobdating", JobDating),
+        ("job dating", JobDating),
+        ("visite", VisiteEntreprise),
+        ("visite entreprise", VisiteEntreprise),
+        ("orientation", MiseEnRelation),
+        ("mise en relation", MiseEnRelation),
+    ];
+    coded(
+        input,
+        OutcomeKind::ALL,
+        OutcomeKind::as_str,
+        |k| k.label(Lang::Fr),
+        WORDS,
+    )
+    .ok_or_else(|| {
+        format!(
+            "type inconnu « {} » : écrivez mise en relation, job dating, visite d'entreprise, immersion (PMSMP), mise à disposition, formation ou embauche",
+            input.trim()
+        )
+    })
+}
+
+/// The contract of a hire, or what the person left for: « CDD », « contrat pro »…
+pub fn parse_exit_kind(input: &str) -> Result<ExitKind, String> {
+    use ExitKind::*;
+    const WORDS: &[(&str, ExitKind)] = &[
+        ("ctt", Interim),
+        ("mission d interim", Interim),
+        ("travail temporaire", Interim),
+        ("contrat de travail temporaire", Interim),
+        ("contrat aide", ContratAide),
+        ("cui", ContratAide),
+        ("pec", ContratAide),
+        ("parcours emploi competences", ContratAide),
+        ("contrat pro", ContratProfessionnalisation),
+        (
+            "contrat de professionnalisation",
+            ContratProfessionnalisation,
+        ),
+        ("professionnalisation", ContratProfessionnalisation),
+        ("apprentissage", ContratApprentissage),
+        ("contrat d apprentissage", ContratApprentissage),
+        ("fonction publique", FonctionPublique),
+        ("titularisation", FonctionPublique),
+        ("creation d entreprise", CreationEntreprise),
+        ("creation", CreationEntreprise),
+        ("reprise d entreprise", CreationEntreprise),
+        ("creation ou reprise d entreprise", CreationEntreprise),
+        ("formation qualifiante", FormationQualifiante),
+        ("formation non qualifiante", FormationNonQualifiante),
+        ("autre siae", AutreSiae),
+        ("siae", AutreSiae),
+        ("embauche dans une autre siae", AutreSiae),
+        ("recherche d emploi", RechercheEmploi),
+    ];
+    coded(
+        input,
+        ExitKind::ALL,
+        ExitKind::as_str,
+        |k| k.label(Lang::Fr),
+        WORDS,
+    )
+    .ok_or_else(|| {
+        format!(
+            "contrat inconnu « {} » : écrivez CDI, CDD, intérim, contrat aidé, contrat de professionnalisation, contrat d'apprentissage, fonction publique, création d'entreprise, formation qualifiante, autre SIAE, retraite ou autre",
+            input.trim()
+        )
+    })
+}
+
+/// Réunion, appel, courriel, visite…
+pub fn parse_interaction_kind(input: &str) -> Result<InteractionKind, String> {
+    use InteractionKind::*;
+    const WORDS: &[(&str, InteractionKind)] = &[
+        ("rdv", Reunion),
+        ("rendez vous", Reunion),
+        ("entretien", Reunion),
+        ("comite", Reunion),
+        ("comite de pilotage", Reunion),
+        ("telephone", Appel),
+        ("appel telephonique", Appel),
+        ("tel", Appel),
+        ("visio", Reunion),
+        ("visioconference", Reunion),
+        ("mail", Courriel),
+        ("email", Courriel),
+        ("e mail", Courriel),
+        ("salon", Evenement),
+        ("forum", Evenement),
+        ("signature", Contrat),
+        ("convention", Contrat),
+        ("pmsmp", Immersion),
+        ("embauche", Recrutement),
+        ("mad", MiseADisposition),
+    ];
+    coded(
+        input,
+        InteractionKind::ALL,
+        InteractionKind::as_str,
+        |k| k.label(Lang::Fr),
+        WORDS,
+    )
+    .ok_or_else(|| {
+        format!(
+            "type d'échange inconnu « {} » : écrivez réunion, visite, appel, courriel, événement, don, contrat, mise à disposition, immersion, recrutement ou autre",
+            input.trim()
+        )
+    })
+}
+
+/// A count that cannot be negative (days, hours): `12`, `1 505`.
+pub fn parse_count(input: &str) -> Result<i32, String> {
+    let n = parse_integer(input)?;
+    if n < 0 {
+        return Err(format!(
+            "« {} » est négatif : indiquez un nombre positif ou nul",
+            input.trim()
+        ));
+    }
+    i32::try_from(n).map_err(|_| format!("« {} » est un nombre trop grand", input.trim()))
+}
+
+/// Days in a month for contract lengths, as in the outcome form (365.25 / 12).
+const DAYS_PER_MONTH: f64 = 30.4375;
+
+/// A contract length with its unit, in days: `6 mois`, `26 semaines`, `180 jours`, `1 an`.
+/// A bare number is refused: "6" could be days or months, and the category depends on it.
+pub fn parse_duration_days(input: &str) -> Result<i32, String> {
+    let s = input.trim();
+    let split = s.find(char::is_alphabetic).unwrap_or(s.len());
+    let (number, unit_raw) = s.split_at(split);
+    let unit = fold(unit_raw);
+    let value: f64 = parse_decimal(number.trim())
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    let unit_days = match unit.as_str() {
+        "j" | "jour" | "jours" | "jr" | "jrs" => 1.0,
+        "sem" | "semaine" | "semaines" => 7.0,
+        "m" | "mois" => DAYS_PER_MONTH,
+        "an" | "ans" | "annee" | "annees" => 365.25,
+        "" => {
+            return Err(format!(
+                "« {s} » n'a pas d'unité : écrivez « 6 mois », « 26 semaines » ou « 180 jours »"
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "unité de durée inconnue « {} » dans « {s} » : écrivez des jours, des semaines, des mois ou des ans (« 6 mois »)",
+                unit_raw.trim()
+            ));
+        }
+    };
+    if !value.is_finite() || value < 0.0 {
+        return Err(format!(
+            "« {s} » n'est pas une durée : écrivez par exemple « 6 mois » ou « 180 jours »"
+        ));
+    }
+    let days = (value * unit_days).round();
+    if days > f64::from(i32::MAX) {
+        return Err(format!("« {s} » est une durée trop longue"));
+    }
+    Ok(days as i32)
+}
+
+/// Working time as a share of full time, 1 to 100: `80 %`, `80`, `temps plein`, `mi-temps`.
+pub fn parse_working_time(input: &str) -> Result<i32, String> {
+    let s = input.trim();
+    let bad = || {
+        format!(
+            "« {s} » n'est pas un temps de travail : écrivez un pourcentage du temps plein entre 1 et 100 (« 80 % »), « temps plein » ou « mi-temps »"
+        )
+    };
+    match fold(s).as_str() {
+        "temps plein" | "plein temps" | "tp" | "temps complet" => return Ok(100),
+        "mi temps" => return Ok(50),
+        _ => {}
+    }
+    let number = s.trim_end_matches('%').trim();
+    let pct = parse_integer(number).map_err(|_| bad())?;
+    if (1..=100).contains(&pct) {
+        Ok(pct as i32)
+    } else {
+        Err(bad())
     }
 }
 

@@ -47,7 +47,8 @@ fn flag(params: &Params, name: &str) -> Result<bool, ApiError> {
 }
 
 /// Imports a CSV, XLSX or ODS file sent as the body (kind: `organisations`,
-/// `partnerships`, `contacts`). Answers the row-level report. Without `skip_invalid`, a
+/// `partnerships`, `contacts`, `outcomes`, `interactions`; outcomes and interactions go on
+/// the workspace's existing partnerships). Answers the row-level report. Without `skip_invalid`, a
 /// file with rejected rows writes nothing and answers 422 with the report; `dry_run`
 /// writes nothing and answers 200. An unreadable file is a problem+json 422 on `file`.
 #[utoipa::path(
@@ -56,7 +57,7 @@ fn flag(params: &Params, name: &str) -> Result<bool, ApiError> {
     tag = "imports",
     params(
         ("slug" = String, Path, description = "Identifiant court de l'espace"),
-        ("kind" = String, Path, description = "organisations, partnerships ou contacts"),
+        ("kind" = String, Path, description = "organisations, partnerships, contacts, outcomes (résultats pour les personnes) ou interactions (échanges)"),
         ("dry_run" = Option<bool>, Query, description = "Vérifier sans rien écrire"),
         ("update" = Option<bool>, Query, description = "Mettre à jour les fiches déjà connues"),
         ("skip_invalid" = Option<bool>, Query, description = "Importer les lignes valides même si d'autres sont refusées"),

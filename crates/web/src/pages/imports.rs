@@ -509,6 +509,8 @@ async fn import(
         Kind::Organisations => "/organisations".to_owned(),
         Kind::Partnerships => format!("/espaces/{}/partenariats", scope.slug),
         Kind::Contacts => format!("/espaces/{}/contacts", scope.slug),
+        Kind::Outcomes => format!("/espaces/{}/tableau-de-bord", scope.slug),
+        Kind::Interactions => format!("/espaces/{}/partenariats", scope.slug),
     };
     page.read_as = s.t.f("import.done", &[("file", &page.filename)]);
     page.summary = summary(

@@ -8,11 +8,16 @@
 //! commune or postcode. A row that designates the same organisation (or the same
 //! partnership, or contact) as an earlier row of the file is reported as a duplicate.
 
+mod events;
+
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use partinnov_domain::{
+    event::{OutcomeKind, PersonRef},
+    outcome::ExitKind,
     text::{fold, name_key},
-    typology::{PartnershipStatus, Potential, Priority},
+    typology::{InteractionKind, PartnershipStatus, Potential, Priority},
 };
 use sea_orm::FromQueryResult;
 use serde::Serialize;
@@ -87,11 +92,43 @@ pub struct ContactInput {
     pub notes: Option<String>,
 }
 
+/// An outcome row beyond its organisation. `None` keeps what is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeInput {
+    /// The partnership's title, when the workspace has several with the organisation.
+    pub partnership: Option<String>,
+    pub person_ref: PersonRef,
+    pub kind: OutcomeKind,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub days: Option<i32>,
+    pub hours: Option<i32>,
+    pub contract: Option<ExitKind>,
+    pub duration_days: Option<i32>,
+    pub aided: Option<bool>,
+    pub working_time_pct: Option<i32>,
+    pub notes: Option<String>,
+}
+
+/// An interaction row beyond its organisation. `None` keeps what is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InteractionInput {
+    pub partnership: Option<String>,
+    pub kind: InteractionKind,
+    pub occurred_on: NaiveDate,
+    pub participants: Option<String>,
+    pub notes: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportItem {
     Organisation,
     Partnership(PartnershipInput),
     Contact(ContactInput),
+    /// Recorded on a partnership the workspace has with the row's organisation, which
+    /// must be in the registry: outcome and interaction rows never create either.
+    Outcome(OutcomeInput),
+    Interaction(InteractionInput),
 }
 
 /// One checked row. `org.name` may be empty when the SIRET is given; empty optional fields
@@ -118,6 +155,8 @@ pub enum MatchedBy {
     Siret,
     SirenAndCommune,
     NameAndPlace,
+    /// Outcome and interaction rows: the one partner of the workspace with that name.
+    NameAmongPartners,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -288,12 +327,27 @@ fn file_key(d: &OrganisationDraft, matched: Option<i64>) -> String {
 /// What identifies the row's record within the file: its organisation, plus for a
 /// contact the person's e-mail or name.
 fn row_key(item: &ImportItem, org_key: String) -> String {
+    let title = |t: &Option<String>| t.as_deref().map(fold).unwrap_or_default();
     match item {
         ImportItem::Organisation | ImportItem::Partnership(_) => org_key,
         ImportItem::Contact(c) => match c.email.as_deref().filter(|e| !e.is_empty()) {
             Some(e) => format!("{org_key}/email:{}", e.to_lowercase()),
             None => format!("{org_key}/name:{}", fold(&c.name)),
         },
+        ImportItem::Outcome(o) => format!(
+            "{org_key}/{}/outcome:{}:{}:{}",
+            title(&o.partnership),
+            o.person_ref.as_str(),
+            o.kind.as_str(),
+            o.started_on.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        ImportItem::Interaction(i) => format!(
+            "{org_key}/{}/interaction:{}:{}:{}",
+            title(&i.partnership),
+            i.kind.as_str(),
+            i.occurred_on,
+            fold(i.notes.as_deref().unwrap_or_default())
+        ),
     }
 }
 
@@ -440,6 +494,15 @@ impl Store {
         )
         .await?;
 
+        let partners = if rows
+            .iter()
+            .any(|r| matches!(r.item, ImportItem::Outcome(_) | ImportItem::Interaction(_)))
+        {
+            events::WorkspacePartners::load(&txn, ws.0).await?
+        } else {
+            events::WorkspacePartners::default()
+        };
+
         let mut problems = Vec::new();
         let mut results = Vec::new();
         // Identity of each row's organisation / partnership / contact → first line.
@@ -451,7 +514,12 @@ impl Store {
             if let Some(first) = seen.get(&key) {
                 problems.push(ImportProblem {
                     line: row.line,
-                    field: if matches!(row.item, ImportItem::Contact(_)) { "contact" } else { "name" },
+                    field: match row.item {
+                        ImportItem::Contact(_) => "contact",
+                        ImportItem::Outcome(_) => "person_ref",
+                        ImportItem::Interaction(_) => "occurred_on",
+                        _ => "name",
+                    },
                     value: if row.org.name.is_empty() {
                         row.org.siret.as_ref().map(|s| s.to_string()).unwrap_or_default()
                     } else {
@@ -463,9 +531,24 @@ impl Store {
                             ImportItem::Contact(_) => "contact de la même organisation",
                             ImportItem::Partnership(_) => "partenaire",
                             ImportItem::Organisation => "organisation",
+                            ImportItem::Outcome(_) => "personne, même type et même date de début, avec le même partenaire",
+                            ImportItem::Interaction(_) => "type d'échange, même jour et même note, avec le même partenaire",
                         }
                     ),
                 });
+                continue;
+            }
+            if matches!(
+                row.item,
+                ImportItem::Outcome(_) | ImportItem::Interaction(_)
+            ) {
+                seen.insert(key, row.line);
+                match events::import_event(&txn, target, row, matched, &partners, opts.update)
+                    .await?
+                {
+                    Ok(result) => results.push(result),
+                    Err(problem) => problems.push(problem),
+                }
                 continue;
             }
             if matched.is_none() && row.org.name.trim().is_empty() {
@@ -580,6 +663,8 @@ impl Store {
 
             let (outcome, entity_id) = match &row.item {
                 ImportItem::Organisation => (org_outcome, None),
+                // Recorded above, before anything about the organisation is written.
+                ImportItem::Outcome(_) | ImportItem::Interaction(_) => continue,
                 ImportItem::Partnership(p) => {
                     let existing: Option<IdVersion> = db::one(
                         &txn,
