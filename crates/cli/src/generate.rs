@@ -190,14 +190,25 @@ pub async fn generate(store: &Store, scale: u32, per_structure: u32) -> Result<(
                 governance: String::new(),
                 notes: String::new(),
                 partners: vec![partner],
-                forms: (0..n_forms)
-                    .map(|_| FormPeriod {
-                        form: *rng.pick(forms),
-                        started_on: Some(start),
-                        ended_on: None,
-                        note: String::new(),
-                    })
-                    .collect(),
+                forms: {
+                    // Distinct forms: the same form twice over one period says nothing more.
+                    let mut picked: Vec<Form> = Vec::new();
+                    for _ in 0..n_forms {
+                        let f = *rng.pick(forms);
+                        if !picked.contains(&f) {
+                            picked.push(f);
+                        }
+                    }
+                    picked
+                        .into_iter()
+                        .map(|form| FormPeriod {
+                            form,
+                            started_on: Some(start),
+                            ended_on: None,
+                            note: String::new(),
+                        })
+                        .collect()
+                },
                 objectives: vec![Objective {
                     party: ObjectiveParty::Structure,
                     rank: 1,

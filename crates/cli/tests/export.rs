@@ -142,8 +142,8 @@ fn dedup_lists_candidate_groups_as_json() {
 
 /// Export then import gives back the same data: the registry leaves one database as a
 /// French Excel CSV and as XLSX, arrives whole in another through `partinnov import`, and
-/// the second export is the first one, identifiers aside. (Partnerships: see the issue's
-/// note; their dated forms do not yet travel through the importer.)
+/// the second export is the first one, identifiers aside. Then the workspace's
+/// partnerships make the same trip, each form with its own period.
 #[test]
 fn an_exported_registry_imported_elsewhere_gives_back_the_same_data() {
     let dir = Scratch::new("roundtrip");
@@ -250,6 +250,119 @@ fn an_exported_registry_imported_elsewhere_gives_back_the_same_data() {
         );
         let back = rows(&export(&second, "csv", &format!("retour-{n}.csv")));
         assert_eq!(back, original, "{format}: same registry after the trip");
+
+        // The partnerships of one structure, into the second database's workspace. The
+        // team members are not there (their column is left out with a mapping), and the
+        // registry already knows each partner by its SIRET.
+        let partnerships = |url: &str, slug: &str, format: &str, file: &str| {
+            let out = dir.path().join(file);
+            let (code, _, err) = run(&[
+                "export",
+                "partnerships",
+                "--database-url",
+                url,
+                "--workspace",
+                slug,
+                "--format",
+                format,
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert_eq!(code, 0, "export partnerships: {err}");
+            out
+        };
+        let sent = partnerships(
+            &first,
+            "structure-1",
+            format,
+            &format!("envoi-partenariats-{file}"),
+        );
+        let mapping = dir.path().join("correspondance.json");
+        std::fs::write(
+            &mapping,
+            r#"{"columns": {"Référents": null, "Communes des partenaires": null}}"#,
+        )
+        .unwrap();
+        let (code, stdout, err) = run(&[
+            "import",
+            "partnerships",
+            sent.to_str().unwrap(),
+            "--workspace",
+            "reseau",
+            "--database-url",
+            &second,
+            "--mapping",
+            mapping.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            code,
+            0,
+            "import partnerships {format}: {err} {}",
+            String::from_utf8_lossy(&stdout)
+        );
+        // What a partnership is, as the export says it; not who holds it nor what the
+        // exchanges since made of it.
+        let kept = [
+            "Intitulé",
+            "Partenaires",
+            "SIRET des partenaires",
+            "Communes des partenaires",
+            "Statut",
+            "Familles actuelles",
+            "Formes",
+            "Degré d'implication",
+            "Priorité",
+            "Potentiel",
+            "Moyens",
+            "Gouvernance",
+            "Notes",
+        ];
+        let described = |path: &std::path::Path| -> Vec<String> {
+            let mut reader = csv::ReaderBuilder::new().from_path(path).unwrap();
+            let headers = reader.headers().unwrap().clone();
+            let at: Vec<usize> = kept
+                .iter()
+                .map(|k| {
+                    headers
+                        .iter()
+                        .position(|h| h == *k)
+                        .unwrap_or_else(|| panic!("{k}"))
+                })
+                .collect();
+            let mut rows: Vec<String> = reader
+                .records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    at.iter().map(|i| &r[*i]).collect::<Vec<_>>().join("|")
+                })
+                .collect();
+            rows.sort();
+            rows
+        };
+        let before = described(&partnerships(
+            &first,
+            "structure-1",
+            "csv",
+            "partenariats-avant.csv",
+        ));
+        let after = described(&partnerships(
+            &second,
+            "reseau",
+            "csv",
+            &format!("partenariats-apres-{n}.csv"),
+        ));
+        assert!(before.len() > 20);
+        assert!(
+            before.iter().any(|r| r.contains("(depuis le ")),
+            "dated forms travel: {before:?}"
+        );
+        let differ: Vec<(&String, &String)> =
+            before.iter().zip(&after).filter(|(a, b)| a != b).collect();
+        assert_eq!(
+            (after.len(), differ),
+            (before.len(), vec![]),
+            "{format}: same partnerships after the trip"
+        );
     }
 }
 

@@ -109,9 +109,9 @@ pub fn import_rows(checked: &Checked) -> Vec<ImportRow> {
                         .forms
                         .iter()
                         .map(|f| FormPeriod {
-                            form: *f,
-                            started_on: p.started_on,
-                            ended_on: p.ended_on,
+                            form: f.form,
+                            started_on: f.started_on.or(p.started_on),
+                            ended_on: f.ended_on.or(p.ended_on),
                             note: String::new(),
                         })
                         .collect(),
@@ -119,6 +119,9 @@ pub fn import_rows(checked: &Checked) -> Vec<ImportRow> {
                     holder: p.holder.clone(),
                     priority: p.priority,
                     potential: p.potential,
+                    involvement: p.involvement,
+                    means: p.means.clone(),
+                    governance: p.governance.clone(),
                     notes: p.notes.clone(),
                 }),
                 Record::Contact(c) => ImportItem::Contact(ContactInput {

@@ -94,6 +94,9 @@ impl Kind {
             Holder,
             Priority,
             Potential,
+            Involvement,
+            Means,
+            Governance,
             Notes,
         ];
         const CONTACT: &[Field] = &[
@@ -202,12 +205,15 @@ fields! {
     Name => "name", "Nom de l'organisation",
         ["nom", "raison sociale", "denomination", "denomination sociale", "entreprise", "nom entreprise",
          "nom de l entreprise", "structure", "nom de la structure", "organisation", "nom de l organisation",
-         "organisme", "partenaire", "nom du partenaire", "societe", "nom de la societe", "enseigne", "raison social"];
-    Siret => "siret", "SIRET", ["siret", "n siret", "no siret", "numero siret", "num siret", "siret etablissement"];
+         "organisme", "partenaire", "partenaires", "nom du partenaire", "societe", "nom de la societe", "enseigne", "raison social"];
+    Siret => "siret", "SIRET",
+        ["siret", "n siret", "no siret", "numero siret", "num siret", "siret etablissement", "siret des partenaires",
+         "siret du partenaire"];
     Siren => "siren", "SIREN", ["siren", "n siren", "no siren", "numero siren"];
     Address => "address", "Adresse", ["adresse", "adresse postale", "rue", "voie", "adresse 1", "adresse1"];
     Postcode => "postcode", "Code postal", ["code postal", "cp", "c p", "codepostal", "code postale"];
-    Commune => "commune", "Commune", ["commune", "ville", "localite", "nom de la commune"];
+    Commune => "commune", "Commune",
+        ["commune", "ville", "localite", "nom de la commune", "communes des partenaires", "commune du partenaire"];
     CommuneCode => "commune_code", "Code INSEE de la commune",
         ["code insee", "code commune", "insee", "code officiel geographique", "cog", "code insee commune"];
     Website => "website", "Site web", ["site web", "site internet", "site", "url", "web", "site web url"];
@@ -230,10 +236,14 @@ fields! {
          "date de premier contact", "premier contact"];
     EndedOn => "ended_on", "Date de fin", ["date de fin", "fin", "date fin", "jusqu au", "echeance"];
     Holder => "holder", "Référent (membre de l'équipe)",
-        ["referent", "porteur", "suivi par", "charge de relation", "responsable", "referent interne",
+        ["referent", "referents", "porteur", "suivi par", "charge de relation", "responsable", "referent interne",
          "porteur du partenariat", "interlocuteur interne"];
     Priority => "priority", "Priorité", ["priorite"];
     Potential => "potential", "Potentiel", ["potentiel"];
+    Involvement => "involvement", "Degré d'implication (1 à 7)",
+        ["degre d implication", "implication", "niveau d implication", "degre"];
+    Means => "means", "Moyens", ["moyens", "moyens mobilises", "ressources mobilisees"];
+    Governance => "governance", "Gouvernance", ["gouvernance", "pilotage", "instances"];
     Notes => "notes", "Notes",
         ["notes", "note", "commentaire", "commentaires", "remarques", "remarque", "observations", "observation",
          "compte rendu", "resume", "sujet"];

@@ -9,7 +9,7 @@ use partinnov_domain::{
     kind::StructureKind,
     outcome::{ClassificationRules, Exit, ExitKind, OutcomeError, classify},
     text::fold,
-    typology::{Form, InteractionKind, PartnershipStatus, Potential, Priority},
+    typology::{InteractionKind, Involvement, PartnershipStatus, Potential, Priority},
 };
 use serde::{Deserialize, Serialize};
 
@@ -17,10 +17,10 @@ use super::{
     Field, Kind, Row, Table,
     fields::Columns,
     values::{
-        parse_count, parse_date, parse_duration_days, parse_email, parse_exit_kind, parse_forms,
-        parse_interaction_kind, parse_kinds, parse_outcome_kind, parse_person_ref, parse_postcode,
-        parse_potential, parse_priority, parse_siren, parse_siret, parse_status, parse_website,
-        parse_working_time, parse_yes_no,
+        DatedForm, parse_count, parse_date, parse_duration_days, parse_email, parse_exit_kind,
+        parse_forms, parse_interaction_kind, parse_involvement, parse_kinds, parse_outcome_kind,
+        parse_person_ref, parse_postcode, parse_potential, parse_priority, parse_siren,
+        parse_siret, parse_status, parse_website, parse_working_time, parse_yes_no,
     },
 };
 use crate::geo::{self, Commune};
@@ -56,7 +56,8 @@ pub struct OrgRecord {
 pub struct PartnershipRecord {
     pub org: OrgRecord,
     pub title: Option<String>,
-    pub forms: Vec<Form>,
+    /// Each with its own period when the cell gives one; otherwise the row's dates apply.
+    pub forms: Vec<DatedForm>,
     pub status: Option<PartnershipStatus>,
     pub started_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
@@ -64,6 +65,9 @@ pub struct PartnershipRecord {
     pub holder: Option<String>,
     pub priority: Option<Priority>,
     pub potential: Option<Potential>,
+    pub involvement: Option<Involvement>,
+    pub means: Option<String>,
+    pub governance: Option<String>,
     pub notes: Option<String>,
 }
 
@@ -276,6 +280,9 @@ fn check_row(c: &mut Cells<'_>, kind: Kind) -> Option<Record> {
                 holder: c.text(Field::Holder),
                 priority: c.parse(Field::Priority, parse_priority),
                 potential: c.parse(Field::Potential, parse_potential),
+                involvement: c.parse(Field::Involvement, parse_involvement),
+                means: c.text(Field::Means),
+                governance: c.text(Field::Governance),
                 notes: c.text(Field::Notes),
                 org: org?,
             })

@@ -232,8 +232,8 @@ Dates inversées;;75011;Paris;sous-traitance;01/02/2022;01/01/2022;terminé\n";
     assert_eq!(p.org.postcode.as_deref(), Some("01000"));
     assert_eq!(p.org.commune.map(|c| c.code), Some("01053"));
     assert_eq!(
-        p.forms,
-        vec![
+        p.forms.iter().map(|f| f.form).collect::<Vec<_>>(),
+        [
             partinnov_domain::typology::Form::MecenatNature,
             partinnov_domain::typology::Form::AccueilImmersions
         ]

@@ -9,7 +9,7 @@ use partinnov_domain::{
     lang::Lang,
     outcome::ExitKind,
     text::fold,
-    typology::{Form, InteractionKind, PartnershipStatus, Potential, Priority},
+    typology::{Form, InteractionKind, Involvement, PartnershipStatus, Potential, Priority},
 };
 
 /// Excel's day 0 in the 1900 date system (its fictitious 29 February 1900 included).
@@ -441,14 +441,105 @@ fn contains_words(haystack: &str, words: &str) -> bool {
     format!(" {haystack} ").contains(&format!(" {words} "))
 }
 
-/// Several forms in one cell, separated by `,` `;` `/` `+` `|` or line breaks. Duplicates
-/// are removed; each unknown piece is its own message.
-pub fn parse_forms(input: &str) -> Result<Vec<Form>, Vec<String>> {
-    let mut forms = Vec::new();
+/// A form with the period a cell may give it, as the exports write it:
+/// « Mécénat de compétences (du 01/03/2021 au 31/12/2022) ».
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatedForm {
+    pub form: Form,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// The period in a trailing parenthesis — « (du A au B) », « (depuis le A) »,
+/// « (jusqu'au B) », or the English « (from A to B) », « (from A) », « (until B) » — and
+/// the label before it. A parenthesis that is not a period belongs to the label
+/// (« accueil d'immersions (PMSMP) »).
+fn split_period(piece: &str) -> Result<(&str, Option<NaiveDate>, Option<NaiveDate>), String> {
+    let t = piece.trim();
+    let Some(open) = t.rfind('(').filter(|_| t.ends_with(')')) else {
+        return Ok((t, None, None));
+    };
+    let inner = t[open + 1..t.len() - 1]
+        .trim()
+        .replace('’', "'")
+        .to_lowercase();
+    let after = |prefix: &str| inner.strip_prefix(prefix).map(str::trim);
+    let (from, to) = if let Some(rest) = after("du ").or_else(|| after("from ")) {
+        match rest.split_once(" au ").or_else(|| rest.split_once(" to ")) {
+            Some((a, b)) => (Some(a), Some(b)),
+            None => (Some(rest), None),
+        }
+    } else if let Some(rest) = after("depuis le ").or_else(|| after("depuis ")) {
+        (Some(rest), None)
+    } else if let Some(rest) = after("jusqu'au ").or_else(|| after("until ")) {
+        (None, Some(rest))
+    } else {
+        return Ok((t, None, None));
+    };
+    let from = from.map(parse_date).transpose()?;
+    let to = to.map(parse_date).transpose()?;
+    if let (Some(a), Some(b)) = (from, to)
+        && b < a
+    {
+        return Err(format!(
+            "« {t} » : la fin ({}) est avant le début ({}) : inversez les dates",
+            b.format("%d/%m/%Y"),
+            a.format("%d/%m/%Y")
+        ));
+    }
+    Ok((t[..open].trim(), from, to))
+}
+
+/// Exactly a form's code or typology label (French or English).
+fn is_form_label(label: &str) -> bool {
+    let f = fold(label);
+    Form::ALL.iter().any(|form| {
+        fold(form.as_str()) == f
+            || fold(form.label(Lang::Fr)) == f
+            || fold(form.label(Lang::En)) == f
+    })
+}
+
+/// Several forms in one cell, separated by `,` `;` `/` `+` `|` or line breaks, each with
+/// its period when the cell gives one. A form given twice with the same start is kept
+/// once; each unknown piece is its own message.
+pub fn parse_forms(input: &str) -> Result<Vec<DatedForm>, Vec<String>> {
+    let mut forms: Vec<DatedForm> = Vec::new();
     let mut errors = Vec::new();
-    for piece in split_list(input) {
-        match parse_form(piece) {
-            Ok(f) if !forms.contains(&f) => forms.push(f),
+    let pieces = split_list(input);
+    let mut i = 0;
+    while i < pieces.len() {
+        // A label with a comma of its own (« joint-venture sociale, prise de
+        // participation ») was split: join it back when the two halves make a label.
+        let joined = pieces
+            .get(i + 1)
+            .map(|next| format!("{}, {next}", pieces[i]))
+            .filter(|j| split_period(j).is_ok_and(|(label, ..)| is_form_label(label)));
+        let piece = match &joined {
+            Some(j) => {
+                i += 2;
+                j.as_str()
+            }
+            None => {
+                i += 1;
+                pieces[i - 1]
+            }
+        };
+        let parsed = split_period(piece).and_then(|(label, started_on, ended_on)| {
+            parse_form(label).map(|form| DatedForm {
+                form,
+                started_on,
+                ended_on,
+            })
+        });
+        match parsed {
+            Ok(f)
+                if !forms
+                    .iter()
+                    .any(|g| g.form == f.form && g.started_on == f.started_on) =>
+            {
+                forms.push(f)
+            }
             Ok(_) => {}
             Err(e) => errors.push(e),
         }
@@ -511,6 +602,21 @@ pub fn parse_status(input: &str) -> Result<PartnershipStatus, String> {
         }
     };
     Ok(status)
+}
+
+/// Degree of involvement, 1 to 7.
+pub fn parse_involvement(input: &str) -> Result<Involvement, String> {
+    let bad = || {
+        format!(
+            "degré d'implication « {} » : écrivez un nombre entier de 1 à 7",
+            input.trim()
+        )
+    };
+    let n = parse_integer(input).map_err(|_| bad())?;
+    u8::try_from(n)
+        .ok()
+        .and_then(|n| Involvement::new(n).ok())
+        .ok_or_else(bad)
 }
 
 pub fn parse_priority(input: &str) -> Result<Priority, String> {
@@ -947,17 +1053,75 @@ mod tests {
         ] {
             assert_eq!(parse_form(label), Ok(form), "{label}");
         }
+        let forms =
+            |s: &str| -> Vec<Form> { parse_forms(s).unwrap().iter().map(|f| f.form).collect() };
         assert_eq!(
-            parse_forms("Don en nature, PMSMP / recrutement"),
-            Ok(vec![
+            forms("Don en nature, PMSMP / recrutement"),
+            [
                 Form::MecenatNature,
                 Form::AccueilImmersions,
                 Form::Recrutement
-            ])
+            ]
         );
         let errs = parse_forms("don, bisous").unwrap_err();
         assert_eq!(errs.len(), 1);
         assert!(errs[0].contains("« bisous »"));
+    }
+
+    #[test]
+    fn forms_read_back_the_periods_the_exports_write() {
+        let dated = |form, s: Option<NaiveDate>, e: Option<NaiveDate>| DatedForm {
+            form,
+            started_on: s,
+            ended_on: e,
+        };
+        assert_eq!(
+            parse_forms(
+                "Mécénat de compétences (du 01/03/2021 au 31/12/2022); Don en nature (depuis le 15/03/2021); \
+                 Sous-traitance (jusqu’au 30/06/2020); accueil d'immersions (PMSMP)"
+            ),
+            Ok(vec![
+                dated(
+                    Form::MecenatCompetences,
+                    Some(d(2021, 3, 1)),
+                    Some(d(2022, 12, 31))
+                ),
+                dated(Form::MecenatNature, Some(d(2021, 3, 15)), None),
+                dated(Form::SousTraitance, None, Some(d(2020, 6, 30))),
+                dated(Form::AccueilImmersions, None, None),
+            ])
+        );
+        assert_eq!(
+            parse_forms("Subcontracting (from 2021-03-01 to 2022-12-31)"),
+            Ok(vec![dated(
+                Form::SousTraitance,
+                Some(d(2021, 3, 1)),
+                Some(d(2022, 12, 31))
+            )])
+        );
+        // The same form over two periods is its history, kept whole.
+        assert_eq!(
+            parse_forms(
+                "Don en nature (du 01/01/2019 au 31/12/2019), Don en nature (depuis le 01/01/2022)"
+            )
+            .unwrap()
+            .len(),
+            2
+        );
+        // A label with its own comma stays whole.
+        assert_eq!(
+            parse_forms(
+                "joint-venture sociale, prise de participation (depuis le 23/03/2020), mécénat financier"
+            ),
+            Ok(vec![
+                dated(Form::Jvs, Some(d(2020, 3, 23)), None),
+                dated(Form::MecenatFinancier, None, None),
+            ])
+        );
+        let errs = parse_forms("Don en nature (du 01/01/2022 au 31/12/2019)").unwrap_err();
+        assert!(errs[0].contains("avant le début"), "{errs:?}");
+        let errs = parse_forms("Don en nature (depuis le 31/02/2022)").unwrap_err();
+        assert!(errs[0].contains("impossible"), "{errs:?}");
     }
 
     #[test]

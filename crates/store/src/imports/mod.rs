@@ -17,7 +17,7 @@ use partinnov_domain::{
     event::{OutcomeKind, PersonRef},
     outcome::ExitKind,
     text::{fold, name_key},
-    typology::{InteractionKind, PartnershipStatus, Potential, Priority},
+    typology::{InteractionKind, Involvement, PartnershipStatus, Potential, Priority},
 };
 use sea_orm::FromQueryResult;
 use serde::Serialize;
@@ -79,6 +79,9 @@ pub struct PartnershipInput {
     pub holder: Option<String>,
     pub priority: Option<Priority>,
     pub potential: Option<Potential>,
+    pub involvement: Option<Involvement>,
+    pub means: Option<String>,
+    pub governance: Option<String>,
     pub notes: Option<String>,
 }
 
@@ -329,7 +332,13 @@ fn file_key(d: &OrganisationDraft, matched: Option<i64>) -> String {
 fn row_key(item: &ImportItem, org_key: String) -> String {
     let title = |t: &Option<String>| t.as_deref().map(fold).unwrap_or_default();
     match item {
-        ImportItem::Organisation | ImportItem::Partnership(_) => org_key,
+        ImportItem::Organisation => org_key,
+        ImportItem::Partnership(p) => {
+            match p.title.as_deref().map(fold).filter(|t| !t.is_empty()) {
+                Some(t) => format!("{org_key}/title:{t}"),
+                None => org_key,
+            }
+        }
         ImportItem::Contact(c) => match c.email.as_deref().filter(|e| !e.is_empty()) {
             Some(e) => format!("{org_key}/email:{}", e.to_lowercase()),
             None => format!("{org_key}/name:{}", fold(&c.name)),
@@ -395,6 +404,20 @@ fn merge_partnership(
     if p.potential.is_some() {
         m.potential = p.potential;
     }
+    if p.involvement.is_some() {
+        m.involvement = p.involvement;
+    }
+    if let Some(means) = p.means.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        m.means = means.to_owned();
+    }
+    if let Some(g) = p
+        .governance
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        m.governance = g.to_owned();
+    }
     if let Some(n) = p.notes.as_deref().map(str::trim)
         && !n.is_empty()
         && !m.notes.contains(n)
@@ -406,7 +429,13 @@ fn merge_partnership(
         };
     }
     for f in &p.forms {
-        match m.forms.iter_mut().find(|e| e.form == f.form) {
+        // A form with several periods (its history) is matched by its start first.
+        let at = m
+            .forms
+            .iter()
+            .position(|e| e.form == f.form && e.started_on == f.started_on)
+            .or_else(|| m.forms.iter().position(|e| e.form == f.form));
+        match at.map(|i| &mut m.forms[i]) {
             Some(e) => {
                 if f.started_on.is_some() {
                     e.started_on = f.started_on;
@@ -462,8 +491,9 @@ struct Member {
 }
 
 #[derive(FromQueryResult)]
-struct IdVersion {
+struct IdTitle {
     id: i64,
+    title: String,
 }
 
 impl Store {
@@ -666,13 +696,20 @@ impl Store {
                 // Recorded above, before anything about the organisation is written.
                 ImportItem::Outcome(_) | ImportItem::Interaction(_) => continue,
                 ImportItem::Partnership(p) => {
-                    let existing: Option<IdVersion> = db::one(
+                    // A workspace may have several partnerships with one organisation: a
+                    // title in the file tells them apart (a new title is a new one).
+                    let with_org: Vec<IdTitle> = db::all(
                         &txn,
-                        "SELECT p.id FROM partnerships p JOIN partnership_partners pp ON pp.partnership_id = p.id \
-                         WHERE p.workspace_id = $1 AND pp.organisation_id = $2 AND p.deleted_at IS NULL ORDER BY p.id LIMIT 1",
+                        "SELECT p.id, p.title FROM partnerships p JOIN partnership_partners pp ON pp.partnership_id = p.id \
+                         WHERE p.workspace_id = $1 AND pp.organisation_id = $2 AND p.deleted_at IS NULL ORDER BY p.id",
                         vec![ws.0.into(), org_id.0.into()],
                     )
                     .await?;
+                    let wanted = p.title.as_deref().map(fold).filter(|t| !t.is_empty());
+                    let existing = match &wanted {
+                        Some(t) => with_org.into_iter().find(|e| fold(&e.title) == *t),
+                        None => with_org.into_iter().next(),
+                    };
                     match existing {
                         None => {
                             let draft = PartnershipDraft {
@@ -686,11 +723,11 @@ impl Store {
                                 } else {
                                     PartnershipStatus::Actif
                                 }),
-                                involvement: None,
+                                involvement: p.involvement,
                                 priority: p.priority,
                                 potential: p.potential,
-                                means: String::new(),
-                                governance: String::new(),
+                                means: p.means.clone().unwrap_or_default(),
+                                governance: p.governance.clone().unwrap_or_default(),
                                 notes: p.notes.clone().unwrap_or_default(),
                                 partners: vec![org_id],
                                 forms: p.forms.clone(),
