@@ -161,8 +161,11 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
         /// Correspondance colonnes → champs, en JSON : {"columns": {"Raison sociale": "name"}}.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "saved_mapping")]
         mapping: Option<PathBuf>,
+        /// Nom d'une correspondance enregistrée dans l'espace (page « Importer » ou API).
+        #[arg(long)]
+        saved_mapping: Option<String>,
         /// Écrit le rapport JSON ligne à ligne dans ce fichier.
         #[arg(long)]
         report: Option<PathBuf>,
@@ -726,6 +729,7 @@ async fn run(command: Command) -> Result<()> {
             update,
             skip_invalid,
             mapping,
+            saved_mapping,
             report,
         } => {
             let opts = partinnov_web::importing::RunOptions {
@@ -738,7 +742,11 @@ async fn run(command: Command) -> Result<()> {
                 &kind,
                 &file,
                 &workspace,
-                mapping.as_deref(),
+                match (&mapping, &saved_mapping) {
+                    (Some(file), _) => Columns::File(file),
+                    (None, Some(name)) => Columns::Saved(name),
+                    (None, None) => Columns::FromHeaders,
+                },
                 report.as_deref(),
                 opts,
             )
@@ -761,20 +769,29 @@ async fn run(command: Command) -> Result<()> {
     }
 }
 
+/// Where an import's column choices come from.
+enum Columns<'a> {
+    FromHeaders,
+    /// `--mapping FILE`
+    File(&'a std::path::Path),
+    /// `--saved-mapping NAME`
+    Saved(&'a str),
+}
+
 async fn import(
     db: &Db,
     kind: &str,
     file: &std::path::Path,
     workspace: &str,
-    mapping: Option<&std::path::Path>,
+    columns: Columns<'_>,
     report_path: Option<&std::path::Path>,
     opts: partinnov_web::importing::RunOptions,
 ) -> Result<()> {
     use partinnov_interop::import::{Kind, Mapping, read_path};
     use partinnov_web::importing;
     let kind: Kind = kind.parse().map_err(anyhow::Error::msg)?;
-    let mapping: Option<Mapping> = match mapping {
-        Some(path) => {
+    let from_file: Option<Mapping> = match columns {
+        Columns::File(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("impossible de lire {}", path.display()))?;
             Some(serde_json::from_str(&text).map_err(|e| {
@@ -784,16 +801,31 @@ async fn import(
                 )
             })?)
         }
-        None => None,
+        _ => None,
     };
     let table = read_path(file).map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;
-    let columns = importing::columns(&table, kind, mapping.as_ref())
-        .map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;
     let store = db.open().await?;
     let target = store
         .operator_import_target(workspace)
         .await
         .map_err(|_| anyhow::anyhow!("espace inconnu : {workspace}"))?;
+    let mapping = match columns {
+        Columns::Saved(name) => {
+            let saved = store
+                .target_import_mapping(&target, kind.as_str(), name)
+                .await
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "aucune correspondance « {name} » pour un import de {} dans l'espace {workspace}",
+                        kind.label()
+                    )
+                })?;
+            Some(serde_json::from_str(&saved.mapping_json)?)
+        }
+        _ => from_file,
+    };
+    let columns = importing::columns(&table, kind, mapping.as_ref())
+        .map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;
     let run = importing::run(&store, &target, &table, &columns, opts)
         .await
         .map_err(|e| anyhow::anyhow!("import interrompu, rien n'a été écrit : {e}"))?;

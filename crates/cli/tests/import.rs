@@ -471,3 +471,35 @@ Mondial Tissus;P-002;embauche;01/04/2026;CDD;4 lunes\n",
     assert_eq!(code, 0);
     assert_eq!(report(&report_path)["unchanged"], 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mapping_saved_in_the_workspace_is_applied_by_name() {
+    let dir = Scratch::new("import-saved-mapping");
+    let url = dir.sqlite_url();
+    let (store, scope) = setup(&url).await;
+    store
+        .save_import_mapping(
+            &scope,
+            "organisations",
+            "Liste du réseau",
+            r#"{"columns": {"Adhérent": "name", "Localité": "commune", "Divers": null}}"#,
+        )
+        .await
+        .unwrap();
+    let file = dir.path().join("reseau.csv");
+    std::fs::write(&file, "Adhérent;Localité;Divers\nGarage Martin;Angers;x\n").unwrap();
+    let f = file.to_str().unwrap();
+    let (code, _, err) = import(&url, &["organisations", f]);
+    assert_ne!(code, 0, "no header is known without the mapping");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let (code, _, err) = import(&url, &["organisations", f, "--saved-mapping", "Autre"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("aucune correspondance « Autre »"), "{err}");
+    assert_eq!(organisations(&store).await, 0);
+    let (code, out, err) = import(
+        &url,
+        &["organisations", f, "--saved-mapping", "Liste du réseau"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(organisations(&store).await, 1);
+}

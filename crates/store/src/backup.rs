@@ -286,6 +286,18 @@ const TABLES: &[(&str, Columns)] = &[
         ],
     ),
     (
+        "import_mappings",
+        &[
+            ("id", I),
+            ("workspace_id", I),
+            ("kind", Text),
+            ("name", Text),
+            ("mapping_json", Text),
+            ("author_id", I),
+            ("updated_at", Ts),
+        ],
+    ),
+    (
         "capitalisation_notes",
         &[
             ("partnership_id", I),

@@ -67,6 +67,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "user deactivation",
         sql: M0012,
     },
+    Migration {
+        version: 13,
+        name: "saved import mappings",
+        sql: M0013,
+    },
 ];
 
 impl Store {
@@ -666,4 +671,20 @@ CREATE INDEX import_uploads_expiry ON import_uploads (expires_at)
 const M0012: &str = r#"
 ALTER TABLE users ADD COLUMN disabled_at {ts};
 ALTER TABLE users ADD COLUMN last_sign_in_at {ts}
+"#;
+
+/// Version 13: a team names the column choices of an import and reuses them for the next
+/// file of the same shape (the monthly export of its follow-up tool, the network's list).
+/// `mapping_json` is `interop::import::Mapping`; the store keeps it as text.
+const M0013: &str = r#"
+CREATE TABLE import_mappings (
+    id {id},
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                  -- organisations | partnerships | contacts | outcomes | interactions
+    name TEXT NOT NULL,
+    mapping_json TEXT NOT NULL,
+    author_id BIGINT REFERENCES users(id),
+    updated_at {ts} NOT NULL,
+    UNIQUE (workspace_id, kind, name)
+)
 "#;

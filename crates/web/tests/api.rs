@@ -784,6 +784,15 @@ dual_test!(
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/workspaces"),
     ("post", "/api/v1/workspaces/{slug}/imports/{kind}"),
+    ("get", "/api/v1/workspaces/{slug}/import-mappings/{kind}"),
+    (
+        "put",
+        "/api/v1/workspaces/{slug}/import-mappings/{kind}/{name}",
+    ),
+    (
+        "delete",
+        "/api/v1/workspaces/{slug}/import-mappings/{kind}/{name}",
+    ),
     ("get", "/api/v1/typology"),
     ("get", "/api/v1/communes"),
     ("get", "/api/v1/workspaces/{slug}/contacts"),

@@ -620,3 +620,181 @@ Protim;pigeon voyageur;15/01/2026;;\n";
         );
     }
 );
+
+/// The network's monthly list: headers no synonym knows.
+fn network_list(name: &str) -> Vec<u8> {
+    format!("Adhérent;Sorte;Localité;Divers\n{name};sous-traitance;Angers;x\n").into_bytes()
+}
+
+dual_test!(
+    a_team_saves_its_column_choices_and_applies_them_to_the_next_file,
+    |db| {
+        let app = spawn(&db.store).await;
+        let dir = person(&db.store, "aci", "Élise Direction").await;
+        let b = app.sign_in(&dir.email).await;
+        let csrf = app.csrf(&b, "/espaces/aci/import").await;
+        let (_, location, _) = upload(
+            &app,
+            &b,
+            "aci",
+            &[("csrf", &csrf), ("kind", "partnerships")],
+            ("reseau-janvier.csv", &network_list("Garage Martin")),
+        )
+        .await;
+        let id = location.rsplit('/').next().unwrap().to_owned();
+        let preview = app.page(&b, &location).await;
+        assert!(
+            !preview.text.contains("id=\"correspondances\""),
+            "nothing saved yet"
+        );
+        let chosen = [
+            ("col_0", "name"),
+            ("col_1", "forms"),
+            ("col_2", "commune"),
+            ("col_3", ""),
+        ];
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("save_as", "Liste du réseau")];
+        form.extend(chosen);
+        let check = app
+            .submit(&b, &format!("/espaces/aci/import/{id}/verifier"), &form)
+            .await;
+        assert_eq!(check.status, StatusCode::OK, "{}", check.text);
+        assert!(
+            check
+                .html()
+                .contains("Correspondance « Liste du réseau » enregistrée."),
+            "{}",
+            check.text
+        );
+        let too_long = "x".repeat(81);
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("save_as", &too_long)];
+        form.extend(chosen);
+        let refused = app
+            .submit(&b, &format!("/espaces/aci/import/{id}/verifier"), &form)
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.html().contains("de 1 à 80 caractères"));
+
+        // February's file: the saved choices are offered, and applied on request.
+        let (_, location, _) = upload(
+            &app,
+            &b,
+            "aci",
+            &[("csrf", &csrf), ("kind", "partnerships")],
+            ("reseau-fevrier.csv", &network_list("Boulangerie Éole")),
+        )
+        .await;
+        let preview = app.page(&b, &location).await;
+        assert!(preview.html().contains("<option value=\"Liste du réseau\""));
+        assert_ne!(selected_columns(&preview.html())[0].1, "name");
+        let applied = app
+            .page(
+                &b,
+                &format!("{location}?correspondance=Liste+du+r%C3%A9seau"),
+            )
+            .await;
+        let got: Vec<(String, String)> = selected_columns(&applied.html());
+        let want: Vec<(String, String)> = chosen
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(got, want);
+        let gone = app
+            .page(&b, &format!("{location}?correspondance=Autre"))
+            .await;
+        assert_eq!(gone.status, StatusCode::NOT_FOUND);
+        assert!(gone.html().contains("n'existe pas"));
+
+        // The API lists it, imports with it, and refuses what does not fit.
+        let list = app
+            .get(
+                &dir.token,
+                "/api/v1/workspaces/aci/import-mappings/partnerships",
+            )
+            .await;
+        assert_eq!(list.json[0]["name"], "Liste du réseau", "{}", list.text);
+        assert_eq!(list.json[0]["mapping"]["columns"]["Sorte"], "forms");
+        assert_eq!(list.json[0]["author_name"], "Élise Direction");
+        let done = post_file(
+            &app,
+            &dir.token,
+            "/api/v1/workspaces/aci/imports/partnerships?mapping=Liste%20du%20r%C3%A9seau",
+            network_list("Menuiserie Dupré"),
+        )
+        .await;
+        assert_eq!(done.json["created"], 1, "{}", done.text);
+        let unknown = post_file(
+            &app,
+            &dir.token,
+            "/api/v1/workspaces/aci/imports/partnerships?mapping=Autre",
+            network_list("Menuiserie Dupré"),
+        )
+        .await;
+        assert_eq!(unknown.error_fields(), ["mapping"]);
+        let path = "/api/v1/workspaces/aci/import-mappings/contacts/Annuaire";
+        let wrong = app
+            .put(
+                &dir.token,
+                path,
+                &serde_json::json!({"columns": {"Sorte": "forms"}}),
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            wrong
+                .text
+                .contains("n'existe pas pour un import de contacts")
+        );
+        let saved = app
+            .put(
+                &dir.token,
+                path,
+                &serde_json::json!({"columns": {"Qui": "contact", "Bruit": null}}),
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+        assert_eq!(
+            app.delete(&dir.token, path).await.status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            app.delete(&dir.token, path).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Readers see the team's mappings but do not change them; other workspaces do not
+        // see them at all.
+        let reader = create_user(&db.store, "rita@example.org", "Rita Lecture").await;
+        add_member(&db.store, dir.workspace, reader, Role::Reader).await;
+        let token = create_token(&db.store, reader, false).await;
+        let named = "/api/v1/workspaces/aci/import-mappings/partnerships/Liste du réseau";
+        assert_eq!(
+            app.delete(&token, named).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let seen = app
+            .get(
+                &token,
+                "/api/v1/workspaces/aci/import-mappings/partnerships",
+            )
+            .await;
+        assert_eq!(seen.json[0]["name"], "Liste du réseau");
+        let outsider = person(&db.store, "autre", "Olga Autre").await;
+        assert_eq!(
+            app.get(
+                &outsider.token,
+                "/api/v1/workspaces/aci/import-mappings/partnerships"
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+        let theirs = app
+            .get(
+                &outsider.token,
+                "/api/v1/workspaces/autre/import-mappings/partnerships",
+            )
+            .await;
+        assert_eq!(theirs.json, serde_json::json!([]));
+    }
+);

@@ -130,6 +130,18 @@ const API: &[(&str, &str)] = &[
     ("POST", "/api/v1/workspaces/{slug}/contacts"),
     ("POST", "/api/v1/workspaces/{slug}/members/{user}/password"),
     ("POST", "/api/v1/workspaces/{slug}/imports/partnerships"),
+    (
+        "GET",
+        "/api/v1/workspaces/{slug}/import-mappings/partnerships",
+    ),
+    (
+        "PUT",
+        "/api/v1/workspaces/{slug}/import-mappings/partnerships/Liste du réseau",
+    ),
+    (
+        "DELETE",
+        "/api/v1/workspaces/{slug}/import-mappings/partnerships/Liste du réseau",
+    ),
     ("PUT", "/api/v1/workspaces/{slug}/contacts/{contact}"),
     (
         "POST",

@@ -9,6 +9,9 @@
 //! partnership, or contact) as an earlier row of the file is reported as a duplicate.
 
 mod events;
+mod mappings;
+
+pub use mappings::SavedMapping;
 
 use std::collections::HashMap;
 

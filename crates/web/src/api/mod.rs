@@ -72,7 +72,7 @@ pub fn router() -> Router<App> {
         exports::organisations, exports::partnerships, exports::contacts, exports::dashboard,
         figures::partnership_dashboard, figures::list_costs, figures::put_costs,
         crate::duplicates::api_list, crate::duplicates::api_merge,
-        imports::import,
+        imports::import, imports::list_mappings, imports::save_mapping, imports::delete_mapping,
         graph::graph,
         documents::sheet, documents::strategy, documents::evaluation_report, documents::get_notes, documents::put_notes, documents::cartography,
         documents::start_sheets, documents::job, documents::job_zip,
@@ -84,7 +84,7 @@ pub fn router() -> Router<App> {
         accounts::list_workspaces, accounts::create_workspace, accounts::list_users, accounts::get_user, accounts::user_history, accounts::create_user,
         accounts::set_password, accounts::disable, accounts::enable, accounts::add_membership, accounts::reset_member_password,
     ),
-    components(schemas(guests::CommentInput, guests::AnswersInput, documents::JobStatus, documents::NotesInput, crate::error::Problem, crate::error::FieldError, crate::importing::Report)),
+    components(schemas(guests::CommentInput, guests::AnswersInput, documents::JobStatus, documents::NotesInput, crate::error::Problem, crate::error::FieldError, crate::importing::Report, imports::SavedMappingView)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

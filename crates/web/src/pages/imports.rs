@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State},
+    extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -80,6 +80,11 @@ struct ImportPage {
     list_href: String,
     read_as: String,
     summary: Vec<String>,
+    /// Names of the workspace's saved mappings for this kind, and the one applied.
+    saved: Vec<String>,
+    saved_chosen: String,
+    /// A confirmation shown above the report ("Correspondance « … » enregistrée.").
+    notice: String,
 }
 
 impl ImportPage {
@@ -117,6 +122,9 @@ impl ImportPage {
             list_href: String::new(),
             read_as: String::new(),
             summary: vec![],
+            saved: vec![],
+            saved_chosen: String::new(),
+            notice: String::new(),
         })
     }
 }
@@ -347,16 +355,64 @@ fn preview_page(page: &mut ImportPage, p: &Prepared, t: &Tr) {
         .collect();
 }
 
+#[derive(serde::Deserialize)]
+struct PreviewQuery {
+    /// A saved mapping to apply to the columns.
+    correspondance: Option<String>,
+}
+
 async fn preview(
     State(app): State<App>,
     s: Session,
     Path((slug, id)): Path<(String, String)>,
+    Query(q): Query<PreviewQuery>,
 ) -> WebResult<Response> {
     let scope = app.store.scope(&s.caller, &slug).await?;
-    let p = prepare(&app, &scope, &id).await?;
+    let mut p = prepare(&app, &scope, &id).await?;
     let mut page = ImportPage::new(&app, &s, &scope, "preview").await?;
+    let mut status = StatusCode::OK;
+    if let Some(name) = q.correspondance.as_deref().filter(|n| !n.trim().is_empty()) {
+        match app
+            .store
+            .import_mapping(&scope, p.kind.as_str(), name)
+            .await
+        {
+            Ok(saved) => {
+                p.mapping = serde_json::from_str(&saved.mapping_json).ok();
+                page.saved_chosen = saved.name;
+            }
+            Err(partinnov_store::StoreError::NotFound { .. }) => {
+                page.error = s.t.t("import.saved_unknown").into();
+                status = StatusCode::NOT_FOUND;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    page.saved = saved_names(&app, &scope, p.kind).await?;
     preview_page(&mut page, &p, &s.t);
-    Ok(render(&page))
+    Ok(render_with(status, &page))
+}
+
+async fn saved_names(app: &App, scope: &WorkspaceScope, kind: Kind) -> WebResult<Vec<String>> {
+    Ok(app
+        .store
+        .import_mappings(scope, kind.as_str())
+        .await?
+        .into_iter()
+        .map(|m| m.name)
+        .collect())
+}
+
+/// Every column's chosen field, as a mapping that can be saved and applied to the next file.
+pub fn mapping_of(table: &Table, columns: &partinnov_interop::import::fields::Columns) -> Mapping {
+    Mapping {
+        columns: table
+            .headers
+            .iter()
+            .cloned()
+            .zip(columns.fields.iter().copied())
+            .collect(),
+    }
 }
 
 /// The mapping posted by the preview form (`col_0`, `col_1`…), if it was posted.
@@ -411,11 +467,32 @@ async fn check(
     let columns = match importing::columns(&p.table, p.kind, p.mapping.as_ref()) {
         Ok(c) => c,
         Err(e) => {
+            page.saved = saved_names(&app, &scope, p.kind).await?;
             preview_page(&mut page, &p, &s.t);
             page.error = e.message;
             return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
+    // "Enregistrer ces choix sous le nom…": the columns as resolved, for the next file.
+    let save_as = form.get("save_as").trim();
+    if !save_as.is_empty() {
+        let json = serde_json::to_string(&mapping_of(&p.table, &columns))
+            .map_err(|e| WebError::Internal(Box::new(e)))?;
+        match app
+            .store
+            .save_import_mapping(&scope, p.kind.as_str(), save_as, &json)
+            .await
+        {
+            Ok(saved) => page.notice = s.t.f("import.saved_done", &[("name", &saved.name)]),
+            Err(partinnov_store::StoreError::Invalid { .. }) => {
+                page.saved = saved_names(&app, &scope, p.kind).await?;
+                preview_page(&mut page, &p, &s.t);
+                page.error = s.t.t("import.saved_name_invalid").into();
+                return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let target = partinnov_store::imports::ImportTarget::member(&scope)?;
     let run = importing::run(
         &app.store,
