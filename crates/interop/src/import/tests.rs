@@ -429,3 +429,117 @@ fn contract_lengths_need_a_unit_and_working_time_is_a_share_of_full_time() {
     assert!(parse_working_time("120 %").is_err());
     assert!(parse_working_time("beaucoup").is_err());
 }
+
+/// A LibreOffice Calc file as it saves one: `mimetype` stored first, then `content.xml`
+/// with typed cells (a date, a float with its French display, a string).
+fn ods(rows: &[&[(&str, &str, &str)]]) -> Vec<u8> {
+    use std::io::Write;
+    use zip::{CompressionMethod, ZipWriter, write::SimpleFileOptions};
+    let mut table = String::new();
+    for row in rows {
+        table.push_str("<table:table-row>");
+        for (kind, value, shown) in *row {
+            match *kind {
+                "date" => table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"date\" office:date-value=\"{value}\"><text:p>{shown}</text:p></table:table-cell>"
+                )),
+                "float" => table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"float\" office:value=\"{value}\"><text:p>{shown}</text:p></table:table-cell>"
+                )),
+                "empty" => table.push_str("<table:table-cell/>"),
+                _ => table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"string\"><text:p>{shown}</text:p></table:table-cell>"
+                )),
+            }
+        }
+        table.push_str("</table:table-row>");
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.3\">\
+<office:body><office:spreadsheet><table:table table:name=\"Partenaires\">{table}</table:table>\
+</office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.3\">\
+<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+</manifest:manifest>";
+    let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    for (name, bytes) in [
+        ("content.xml", content.as_bytes()),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_libreoffice_sheet_reads_its_typed_cells_and_its_rows_check_like_csv() {
+    let bytes = ods(&[
+        &[
+            ("string", "", "Raison sociale"),
+            ("string", "", "Code postal"),
+            ("string", "", "Ville"),
+            ("string", "", "Forme(s) de partenariat"),
+            ("string", "", "Date de début"),
+            ("string", "", "Degré d'implication"),
+        ],
+        &[
+            ("string", "", "Boulangerie Éole"),
+            ("float", "1000", "1000"),
+            ("string", "", "Bourg-en-Bresse"),
+            ("string", "", "Don en nature (depuis le 15/03/2021)"),
+            ("date", "2021-03-15", "15/03/2021"),
+            ("float", "3", "3"),
+        ],
+        &[
+            ("string", "", "Garage Martin"),
+            ("string", "", "49100"),
+            ("string", "", "Angers"),
+            ("string", "", "recrutement"),
+            ("empty", "", ""),
+            ("float", "9", "9"),
+        ],
+    ]);
+    let t = table(&bytes);
+    assert_eq!(
+        t.format,
+        SourceFormat::Ods {
+            sheet: "Partenaires".into()
+        }
+    );
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.rows[0].line, 2, "the row number the spreadsheet shows");
+    let columns = fields::resolve(&t.headers, Kind::Partnerships, None).unwrap();
+    let c = check_rows(&t, &columns);
+    let Record::Partnership(p) = &c.rows[0].record else {
+        panic!("{:?}", c.rows)
+    };
+    assert_eq!(
+        p.org.postcode.as_deref(),
+        Some("01000"),
+        "the lost zero is back"
+    );
+    assert_eq!(p.org.commune.map(|c| c.code), Some("01053"));
+    assert_eq!(
+        p.started_on,
+        chrono::NaiveDate::from_ymd_opt(2021, 3, 15),
+        "a date cell"
+    );
+    assert_eq!(p.involvement.map(|i| i.get()), Some(3));
+    let problems: Vec<(usize, &str)> = c
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str()))
+        .collect();
+    assert_eq!(problems, [(3, "Degré d'implication")], "{:?}", c.problems);
+}
