@@ -1,5 +1,7 @@
 //! `partinnov export graph`: the partnership graph of a workspace written to a file, in the
-//! formats of the cartography page (GEXF for Gephi, GraphML, SVG, PNG, JSON).
+//! formats of the cartography page (GEXF for Gephi, GraphML, SVG, PNG, JSON), or its other
+//! pictures: the map (SVG, PNG; by région, département, EPCI or commune, zoomed on a région or
+//! a département) and the partner × form matrix.
 //!
 //! Kept apart from the list exports so that both can live under `partinnov export`; the
 //! command's entry point is [`run_graph`].
@@ -9,7 +11,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use partinnov_domain::lang::Lang;
-use partinnov_web::{carto, i18n::Tr};
+use partinnov_web::{api::Params, carto, i18n::Tr};
 
 use crate::Db;
 
@@ -20,7 +22,7 @@ pub struct GraphArgs {
     /// Identifiant court de l'espace.
     #[arg(long)]
     pub workspace: String,
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["gexf", "graphml", "svg", "png", "json"]))]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["gexf", "graphml", "svg", "png", "json", "map-svg", "map-png", "matrix-svg", "status-svg"]))]
     pub format: String,
     /// Fichier à écrire (remplacé seulement une fois le fichier complet).
     #[arg(long)]
@@ -28,6 +30,15 @@ pub struct GraphArgs {
     /// Jour représenté, aaaa-mm-jj (aujourd'hui par défaut).
     #[arg(long)]
     pub date: Option<String>,
+    /// Carte : niveau compté (region, departement, epci, commune ; selon la zone par défaut).
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Carte zoomée sur une région (code officiel : 84, 11, 04…) ; ne garde que ses partenaires.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Carte zoomée sur un département (69, 2A, 974…) ; ne garde que ses partenaires.
+    #[arg(long)]
+    pub departement: Option<String>,
 }
 
 /// Writes the graph of `args.workspace` to `args.out`.
@@ -37,12 +48,26 @@ pub async fn run_graph(args: GraphArgs) -> Result<()> {
         .parse()
         .map_err(|()| anyhow::anyhow!("format inconnu : {}", args.format))?;
     let today = chrono::Utc::now().date_naive();
-    let as_of = match args.date.as_deref() {
-        None => today,
-        Some(d) => chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-            .or_else(|_| chrono::NaiveDate::parse_from_str(d.trim(), "%d/%m/%Y"))
-            .map_err(|_| anyhow::anyhow!("date invalide : {d} (attendu aaaa-mm-jj)"))?,
-    };
+    // The same reading of the filters as the page and the API, with the same messages.
+    let pairs: Vec<(&str, &str)> = [
+        ("date", &args.date),
+        ("level", &args.level),
+        ("region", &args.region),
+        ("departement", &args.departement),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k, v.as_deref()?)))
+    .collect();
+    let query = serde_urlencoded::to_string(pairs)?;
+    let params = Params::from_query(Some(&query));
+    let tr = Tr::new(Lang::Fr);
+    let (_, selection) = carto::selection(&params, &tr, today);
+    let selection = selection.map_err(|errors| {
+        let e = &errors[0];
+        anyhow::anyhow!("--{} : {}", e.field, e.message)
+    })?;
+    let as_of = selection.as_of;
+    let map = carto::MapChoice::from_params(&params);
     let store = args.db.open().await?;
     let scope = match store.operator_read_scope(&args.workspace).await {
         Ok(scope) => scope,
@@ -54,9 +79,8 @@ pub async fn run_graph(args: GraphArgs) -> Result<()> {
     let data = store.carto(&scope).await?;
     let name = scope.name.clone();
     let input = carto::to_carto(&data);
-    let view = input.view(&partinnov_render_selection(as_of, today));
-    let tr = Tr::new(Lang::Fr);
-    let bytes = carto::export(&view, format, Lang::Fr, &carto::title(&tr, &name))
+    let view = input.view(&selection);
+    let bytes = carto::export(&view, format, Lang::Fr, &carto::title(&tr, &name), &map)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let partial = args.out.with_extension("partiel");
     std::fs::write(&partial, &bytes)
@@ -71,14 +95,4 @@ pub async fn run_graph(args: GraphArgs) -> Result<()> {
         as_of.format("%d/%m/%Y")
     );
     Ok(())
-}
-
-fn partinnov_render_selection(
-    as_of: chrono::NaiveDate,
-    today: chrono::NaiveDate,
-) -> partinnov_render::Selection {
-    partinnov_render::Selection {
-        as_of,
-        ..partinnov_render::Selection::all_on(today)
-    }
 }

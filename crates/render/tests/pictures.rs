@@ -11,7 +11,9 @@ use partinnov_domain::{
 };
 use partinnov_render::{
     Carto, Centre, DatedForm, GraphOptions, Organisation, Partnership, Selection, exchange,
-    graph_svg, matrix, png,
+    graph_svg,
+    map::{self, Level, MapOptions, Zoom},
+    matrix, png,
 };
 
 fn day(s: &str) -> NaiveDate {
@@ -32,6 +34,8 @@ fn org(
         commune_name: commune.map(|c| c.1.to_owned()),
         departement: commune.map(|c| c.2.to_owned()),
         region: None,
+        epci: None,
+        place: None,
         sector: None,
     }
 }
@@ -46,6 +50,7 @@ fn partnership(id: i64, centre: usize, partner: usize, forms: Vec<DatedForm>) ->
         dormant: false,
         created_on: day("2020-01-01"),
         forms,
+        status_history: Vec::new(),
         href: Some(format!("/w/demo/partnerships/{id}")),
     }
 }
@@ -725,33 +730,65 @@ fn status_heat_map_counts_partnerships_by_family_and_state() {
     assert_eq!(m.rows[0].name, "Boulangerie Dupont & Fils");
 }
 
+fn map_names(level: Level, code: &str) -> Option<&'static str> {
+    match (level, code) {
+        (Level::Departement, "69") => Some("Rhône"),
+        (Level::Region, "84") => Some("Auvergne-Rhône-Alpes"),
+        (Level::Commune, "69123") => Some("Lyon"),
+        _ => None,
+    }
+}
+
+fn map_options(level: Level, zoom: Zoom) -> MapOptions {
+    MapOptions {
+        lang: Lang::Fr,
+        title: "Carte".into(),
+        id: "c".into(),
+        level,
+        zoom,
+        names: map_names,
+        href_prefix: Some("?".into()),
+    }
+}
+
+/// The `<path>` of the choropleth (not the context nor the borders).
+fn area_paths<'a>(doc: &'a roxmltree::Document<'a>) -> Vec<roxmltree::Node<'a, 'a>> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("path"))
+        .filter(|n| n.ancestors().any(|a| a.attribute("class") == Some("areas")))
+        .collect()
+}
+
 #[test]
-fn map_counts_partners_per_departement_and_says_what_is_off_the_map() {
+fn map_counts_partners_per_area_and_says_what_is_off_the_map() {
     let mut carto = small();
     // An unknown commune code: its département is not known either.
     carto.organisations[4].commune_code = Some("99999".into());
     carto.organisations[4].departement = None;
     let view = carto.view(&Selection::all_on(today()));
-    let c = partinnov_render::map::counts(&view);
-    assert_eq!(c.by_departement.get("69"), Some(&2));
-    assert_eq!(c.by_departement.get("75"), Some(&1));
+    let c = map::counts(&view, Level::Departement, &Zoom::France);
+    assert_eq!(c.by_area.get("69"), Some(&2));
+    assert_eq!(c.by_area.get("75"), Some(&1));
+    assert_eq!(c.by_area.len(), 2);
     assert_eq!(c.without_commune, 1, "Transports Sans Adresse");
     assert_eq!(c.off_map, 1, "the unknown commune");
-    let opts = partinnov_render::map::MapOptions {
-        lang: Lang::Fr,
-        title: "Carte".into(),
-        id: "c".into(),
-        names: [("69".to_owned(), "Rhône".to_owned())]
-            .into_iter()
-            .collect(),
-        href_prefix: Some("?departement=".into()),
-    };
-    let svg = partinnov_render::map::map_svg(&view, &opts);
+    assert_eq!(
+        c.by_commune.keys().collect::<Vec<_>>(),
+        ["69123", "69259", "75056"]
+    );
+    let regions = map::counts(&view, Level::Region, &Zoom::France);
+    assert_eq!(regions.by_area.get("84"), Some(&2));
+    assert_eq!(regions.by_area.get("11"), Some(&1));
+
+    let svg = map::map_svg(&view, &map_options(Level::Departement, Zoom::France));
     let doc = parse(&svg);
     let rhone = doc
         .descendants()
-        .find(|n| n.has_tag_name("a") && n.attribute("href") == Some("?departement=69"))
-        .expect("a département with partners is a link");
+        .find(|n| {
+            n.has_tag_name("a")
+                && n.attribute("href") == Some("?departement=69&level=commune#carte")
+        })
+        .expect("a département with partners links to its communes");
     assert_eq!(
         rhone.attribute("aria-label"),
         Some("Rhône (69) : 2 partenaires")
@@ -759,21 +796,198 @@ fn map_counts_partners_per_departement_and_says_what_is_off_the_map() {
     let t = texts(&doc);
     assert!(t.iter().any(|x| x == "1 partenaire sans commune"), "{t:?}");
     assert!(t.iter().any(|x| x.starts_with("1 partenaire hors carte")));
+    assert!(t.iter().any(|x| x == "Partenaires par département"));
     // 101 départements drawn, overseas included.
-    assert_eq!(
-        doc.descendants().filter(|n| n.has_tag_name("path")).count(),
-        101
+    assert_eq!(area_paths(&doc).len(), 101);
+    // Each partner's commune is a circle, inside the picture, named.
+    let points: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("pt"))
+        .collect();
+    assert_eq!(points.len(), 3);
+    let view_box: Vec<f64> = doc
+        .root_element()
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (w, h) = (view_box[2], view_box[3]);
+    for p in &points {
+        let circle = p.children().find(|n| n.has_tag_name("circle")).unwrap();
+        let cx: f64 = circle.attribute("cx").unwrap().parse().unwrap();
+        let cy: f64 = circle.attribute("cy").unwrap().parse().unwrap();
+        assert!(cx > 0.0 && cx < w && cy > 0.0 && cy < h, "({cx}, {cy})");
+    }
+    let titles: Vec<_> = points
+        .iter()
+        .filter_map(|p| p.children().find(|n| n.has_tag_name("title"))?.text())
+        .collect();
+    assert!(
+        titles.contains(&"Lyon (69123) : 1 partenaire"),
+        "{titles:?}"
     );
+
     // Nobody: still a map, and the message.
     let empty = Carto {
         centres: vec![centre("vide", "Vide")],
         ..Default::default()
     };
-    let svg = partinnov_render::map::map_svg(&empty.view(&Selection::all_on(today())), &opts);
+    let opts = map_options(Level::Departement, Zoom::France);
+    let svg = map::map_svg(&empty.view(&Selection::all_on(today())), &opts);
     assert!(
         texts(&parse(&svg))
             .iter()
             .any(|x| x == "Aucun partenaire à représenter")
     );
     assert!(png::svg_to_png(&svg, 0.5).is_ok());
+}
+
+#[test]
+fn a_map_zoomed_on_a_region_draws_all_its_communes_and_counts_the_rest_outside() {
+    let carto = small();
+    let view = carto.view(&Selection::all_on(today()));
+    let zoom = Zoom::Region("84".into());
+    let c = map::counts(&view, Level::Commune, &zoom);
+    assert_eq!(
+        c.by_area.keys().collect::<Vec<_>>(),
+        ["38185", "69123", "69259"]
+    );
+    assert_eq!(c.outside_zoom, 1, "Paris is not in Auvergne-Rhône-Alpes");
+    let svg = map::map_svg(&view, &map_options(Level::Commune, zoom));
+    let doc = parse(&svg);
+    let communes = map::territories()
+        .of_level(Level::Commune)
+        .filter(|f| f.regions == ["84"])
+        .count();
+    assert!(communes > 3_900, "{communes}");
+    assert_eq!(area_paths(&doc).len(), communes);
+    let t = texts(&doc);
+    assert!(t.iter().any(|x| x == "Auvergne-Rhône-Alpes (84)"), "{t:?}");
+    assert!(
+        t.iter()
+            .any(|x| x == "1 partenaire hors de la zone affichée")
+    );
+    assert!(t.iter().any(|x| x == "Partenaires par commune"));
+    // The départements' borders are drawn over the communes.
+    assert!(
+        doc.descendants()
+            .any(|n| n.attribute("class") == Some("borders"))
+    );
+    // The circles sit on their commune's drawn outline: the contours' transform and the
+    // circles' placement agree.
+    assert_points_on_their_communes(&doc);
+    assert!(png::svg_to_png(&svg, 0.5).is_ok());
+
+    // EPCI and régions too; a zoom on an unknown code draws France.
+    let mut carto = small();
+    carto.organisations[0].epci = Some("200046977".into());
+    carto.organisations[2].epci = Some("200046977".into());
+    let view = carto.view(&Selection::all_on(today()));
+    let c = map::counts(&view, Level::Epci, &Zoom::Departement("69".into()));
+    assert_eq!(c.by_area.get("200046977"), Some(&2));
+    let svg = map::map_svg(
+        &view,
+        &map_options(Level::Region, Zoom::Region("99".into())),
+    );
+    assert_eq!(area_paths(&parse(&svg)).len(), 18);
+}
+
+/// Each circle lies within the bounding box of its commune, as the map's transform draws it.
+fn assert_points_on_their_communes(doc: &roxmltree::Document<'_>) {
+    let frame = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("frame frame-metro"))
+        .expect("the metropolitan frame");
+    let transform = frame
+        .children()
+        .find_map(|n| n.attribute("transform"))
+        .expect("its transform");
+    let numbers: Vec<f64> = transform
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse().unwrap())
+        .collect();
+    let [ox, oy, k, tx, ty] = numbers[..] else {
+        panic!("{transform}")
+    };
+    let mut checked = 0;
+    for p in frame
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("pt"))
+    {
+        let title = p.children().find(|n| n.has_tag_name("title")).unwrap();
+        let text = title.text().unwrap();
+        let code = match text.split_once('(') {
+            Some((_, rest)) => rest.split(')').next().unwrap(),
+            None => text.split(' ').next().unwrap(),
+        };
+        let circle = p.children().find(|n| n.has_tag_name("circle")).unwrap();
+        let cx: f64 = circle.attribute("cx").unwrap().parse().unwrap();
+        let cy: f64 = circle.attribute("cy").unwrap().parse().unwrap();
+        let f = map::territories().get(Level::Commune, code).unwrap();
+        let x = |u: i32| ox + k * (f64::from(u) + tx);
+        let y = |u: i32| oy + k * (f64::from(u) + ty);
+        assert!(
+            x(f.bbox[0]) - 0.6 <= cx
+                && cx <= x(f.bbox[2]) + 0.6
+                && y(f.bbox[1]) - 0.6 <= cy
+                && cy <= y(f.bbox[3]) + 0.6,
+            "{code} at ({cx}, {cy}) outside its outline, transform {transform}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 0);
+}
+
+#[test]
+fn a_map_of_communes_over_all_of_france_draws_only_those_with_partners() {
+    let carto = small();
+    let view = carto.view(&Selection::all_on(today()));
+    let svg = map::map_svg(&view, &map_options(Level::Commune, Zoom::France));
+    let doc = parse(&svg);
+    // 101 départements as the background, then the four communes with partners.
+    assert_eq!(area_paths(&doc).len(), 101 + 4);
+    assert_points_on_their_communes(&doc);
+    assert!(svg.len() < 2_000_000, "{} bytes", svg.len());
+}
+
+#[test]
+fn a_past_day_is_drawn_with_the_status_recorded_that_day() {
+    use partinnov_render::LinkState;
+    let mut carto = small();
+    // The first partnership: planned in 2020, active from 2021, ended in 2024; today it is
+    // ended. Its forms alone would say "active" all along.
+    let p = &mut carto.partnerships[0];
+    p.status = PartnershipStatus::Termine;
+    p.status_history = vec![
+        (day("2020-02-01"), PartnershipStatus::EnProjet),
+        (day("2021-01-15"), PartnershipStatus::Actif),
+        (day("2024-06-30"), PartnershipStatus::Termine),
+    ];
+    let id = p.id;
+    let state_on = |d: &str| {
+        let view = carto.view(&Selection {
+            as_of: day(d),
+            ..Selection::all_on(today())
+        });
+        view.links
+            .iter()
+            .find(|l| view.partnership(l).id == id)
+            .map(|l| l.state)
+    };
+    assert_eq!(state_on("2020-06-01"), Some(LinkState::Planned));
+    assert_eq!(state_on("2022-03-01"), Some(LinkState::Active));
+    assert_eq!(state_on("2025-01-01"), Some(LinkState::Ended));
+    assert_eq!(
+        state_on("2026-11-23"),
+        Some(LinkState::Ended),
+        "today: the status"
+    );
+    // Before its history starts, the forms decide as before.
+    assert_eq!(
+        state_on("2019-06-01"),
+        Some(LinkState::Active),
+        "a donation then"
+    );
 }

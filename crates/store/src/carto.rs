@@ -51,6 +51,10 @@ pub struct CartoPartnership {
     pub forms: Vec<FormPeriod>,
     /// Team members who hold the relationship, by name.
     pub holders: Vec<CartoHolder>,
+    /// The status as recorded from the day it was set, oldest first, one entry per change,
+    /// read from the audit trail (empty for partnerships loaded without it: `gen`, old
+    /// imports).
+    pub status_history: Vec<(NaiveDate, PartnershipStatus)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromQueryResult)]
@@ -177,6 +181,25 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
     )
     .await?;
 
+    // The status history, from the audit trail of each partnership (creation and updates).
+    #[derive(FromQueryResult)]
+    struct A {
+        partnership_id: i64,
+        after_json: String,
+        at: DateTime<Utc>,
+    }
+    let audits: Vec<A> = db::all(
+        c,
+        &format!(
+            "SELECT a.entity_id AS partnership_id, a.after_json, a.at FROM audit_events a \
+             JOIN partnerships p ON p.id = a.entity_id \
+             WHERE a.entity = 'partnership' AND a.after_json IS NOT NULL \
+             AND p.deleted_at IS NULL AND {p_clause} ORDER BY a.entity_id, a.id"
+        ),
+        vals.clone(),
+    )
+    .await?;
+
     #[derive(FromQueryResult)]
     struct O {
         id: i64,
@@ -245,6 +268,7 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
     let mut li = links.iter().peekable();
     let mut fi = forms.iter().peekable();
     let mut hi = holders.iter().peekable();
+    let mut ai = audits.iter().peekable();
     let mut partnerships = Vec::with_capacity(rows.len());
     for r in rows {
         let status: PartnershipStatus = r.status.parse().map_err(|_| corrupt("status"))?;
@@ -274,6 +298,27 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
                 });
             }
         }
+        let mut history: Vec<(NaiveDate, PartnershipStatus)> = Vec::new();
+        while let Some(a) = ai.next_if(|a| a.partnership_id <= r.id) {
+            if a.partnership_id != r.id {
+                continue;
+            }
+            // An entry this version cannot read is skipped: the history is a help for past
+            // days, never a reason to refuse the picture.
+            let Some(status) = serde_json::from_str::<serde_json::Value>(&a.after_json)
+                .ok()
+                .and_then(|v| v.get("status")?.as_str()?.parse::<PartnershipStatus>().ok())
+            else {
+                continue;
+            };
+            let day = a.at.date_naive();
+            match history.last_mut() {
+                Some((_, last)) if *last == status => {}
+                // Several changes on one day: the last one stands for that day.
+                Some((d, last)) if *d == day => *last = status,
+                _ => history.push((day, status)),
+            }
+        }
         partnerships.push(CartoPartnership {
             id: r.id,
             workspace_id: r.workspace_id,
@@ -284,6 +329,7 @@ async fn load(c: &impl ConnectionTrait, reach: Reach<'_>) -> Result<CartoData> {
             partners,
             forms: fs,
             holders: hs,
+            status_history: history,
         });
     }
     Ok(CartoData {

@@ -203,3 +203,74 @@ partinnov_store::dual_test!(
         assert_eq!(data, Default::default());
     }
 );
+
+partinnov_store::dual_test!(
+    carto_reads_each_partnership_s_status_history_from_the_audit_trail,
+    |db| {
+        use sea_orm::ConnectionTrait;
+        let store = &db.store;
+        let alice = user(store, "alice@example.org", "Alice").await;
+        let scope = workspace(store, &alice, "aci-lyon").await;
+        let org = create_organisation(store, &alice, "Recyclerie", 1, &[], lyon()).await;
+        let mut d = partnership("Collecte", &[org]);
+        d.status = PartnershipStatus::EnProjet;
+        let p = store.create_partnership(&scope, &d).await.unwrap();
+        d.status = PartnershipStatus::Actif;
+        store.update_partnership(&scope, p.id, 1, &d).await.unwrap();
+        d.notes = "Nouveau contact".into();
+        store.update_partnership(&scope, p.id, 2, &d).await.unwrap();
+        d.status = PartnershipStatus::Termine;
+        store.update_partnership(&scope, p.id, 3, &d).await.unwrap();
+
+        // All on one day: the last status of the day stands for it.
+        let data = store.carto(&scope).await.unwrap();
+        let today = chrono::Utc::now().date_naive();
+        assert_eq!(
+            data.partnerships[0].status_history,
+            [(today, PartnershipStatus::Termine)]
+        );
+
+        // Spread over years as they would be in real life (the audit trail's days moved by
+        // hand): one entry per change, the edit of the notes is no change of status.
+        let conn = sea_orm::Database::connect(db.url.expose()).await.unwrap();
+        let ids: Vec<i64> = {
+            use sea_orm::{FromQueryResult, Statement};
+            #[derive(FromQueryResult)]
+            struct Row {
+                id: i64,
+            }
+            Row::find_by_statement(Statement::from_string(
+                conn.get_database_backend(),
+                "SELECT id FROM audit_events WHERE entity = 'partnership' ORDER BY id",
+            ))
+            .all(&conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+        };
+        assert_eq!(ids.len(), 4);
+        for (id, at) in ids.iter().zip([
+            "2021-03-01T09:00:00+00:00",
+            "2022-01-10T09:00:00+00:00",
+            "2023-05-02T09:00:00+00:00",
+            "2024-09-30T09:00:00+00:00",
+        ]) {
+            conn.execute_unprepared(&format!(
+                "UPDATE audit_events SET at = '{at}' WHERE id = {id}"
+            ))
+            .await
+            .unwrap();
+        }
+        let data = store.carto(&scope).await.unwrap();
+        assert_eq!(
+            data.partnerships[0].status_history,
+            [
+                (day(2021, 3, 1), PartnershipStatus::EnProjet),
+                (day(2022, 1, 10), PartnershipStatus::Actif),
+                (day(2024, 9, 30), PartnershipStatus::Termine),
+            ]
+        );
+    }
+);

@@ -10,7 +10,9 @@ use partinnov_domain::{
 };
 use partinnov_render::{
     Carto, Centre, DatedForm, GraphOptions, Organisation, Partnership, Selection, View, exchange,
-    graph_svg, matrix, png,
+    graph_svg,
+    map::{Level, Zoom},
+    matrix, png,
 };
 use partinnov_store::carto::CartoData;
 use serde::Serialize;
@@ -37,7 +39,7 @@ pub enum Format {
     MatrixSvg,
     /// The families × state heat map as SVG.
     StatusSvg,
-    /// The map of partners per département, as SVG and PNG.
+    /// The map of partners (per région, département, EPCI or commune), as SVG and PNG.
     MapSvg,
     MapPng,
 }
@@ -108,8 +110,11 @@ pub struct Filters {
     pub status: String,
     pub kind: String,
     pub departement: String,
+    pub region: String,
     pub sector: String,
     pub date: String,
+    /// The map's level (`region`, `departement`, `epci`, `commune`).
+    pub level: String,
 }
 
 impl Filters {
@@ -120,8 +125,10 @@ impl Filters {
             ("status", self.status.as_str()),
             ("kind", self.kind.as_str()),
             ("departement", self.departement.as_str()),
+            ("region", self.region.as_str()),
             ("sector", self.sector.as_str()),
             ("date", self.date.as_str()),
+            ("level", self.level.as_str()),
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
@@ -130,8 +137,9 @@ impl Filters {
     }
 }
 
-/// Reads `family`, `status`, `kind` (a coarse kind of partner), `departement` and `date`
-/// (the day drawn, default today; `yyyy-mm-dd` or `dd/mm/yyyy`).
+/// Reads `family`, `status`, `kind` (a coarse kind of partner), `departement`, `region`,
+/// `sector`, `date` (the day drawn, default today; `yyyy-mm-dd` or `dd/mm/yyyy`) and checks
+/// the map's `level`.
 pub fn selection(
     params: &Params,
     tr: &Tr,
@@ -143,8 +151,10 @@ pub fn selection(
         status: params.get("status").unwrap_or_default().to_owned(),
         kind: params.get("kind").unwrap_or_default().to_owned(),
         departement: params.get("departement").unwrap_or_default().to_owned(),
+        region: params.get("region").unwrap_or_default().to_owned(),
         sector: params.get("sector").unwrap_or_default().to_owned(),
         date: params.get("date").unwrap_or_default().to_owned(),
+        level: params.get("level").unwrap_or_default().to_owned(),
     };
     let family = c.opt_code::<Family>("family", params.get("family"));
     let status = c.opt_code::<PartnershipStatus>("status", params.get("status"));
@@ -162,6 +172,22 @@ pub fn selection(
             }
         }
     };
+    let region = match params.get("region") {
+        None => None,
+        Some(code) => match partinnov_interop::geo::region(code) {
+            Some(r) => Some(r.code.to_owned()),
+            None => {
+                c.fail("region", "unknown_region");
+                None
+            }
+        },
+    };
+    if params
+        .get("level")
+        .is_some_and(|l| l.parse::<Level>().is_err())
+    {
+        c.fail("level", "unknown_level");
+    }
     let sector = match params.get("sector") {
         None => None,
         Some(letter) => {
@@ -181,11 +207,59 @@ pub fn selection(
         status,
         kind,
         departement,
+        region,
         sector,
         as_of,
         today,
     };
     (filters, c.finish(sel))
+}
+
+/// Which map is drawn: the level the partners are counted at, and the area shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapChoice {
+    pub level: Level,
+    pub zoom: Zoom,
+}
+
+impl MapChoice {
+    /// The map `params` ask for; values [`selection`] refuses are ignored here. A département
+    /// (filter) is shown by commune, a région by département, France by département, unless
+    /// `level` says otherwise.
+    pub fn from_params(params: &Params) -> Self {
+        let zoom = if let Some(d) = params
+            .get("departement")
+            .and_then(|d| partinnov_interop::geo::departement(&d.to_uppercase()))
+        {
+            Zoom::Departement(d.code.to_owned())
+        } else if let Some(r) = params
+            .get("region")
+            .and_then(partinnov_interop::geo::region)
+        {
+            Zoom::Region(r.code.to_owned())
+        } else {
+            Zoom::France
+        };
+        let level = params
+            .get("level")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(match zoom {
+                Zoom::Departement(_) => Level::Commune,
+                _ => Level::Departement,
+            });
+        Self { level, zoom }
+    }
+}
+
+/// The name of an area of the map, from the embedded official geography.
+pub fn area_name(level: Level, code: &str) -> Option<&'static str> {
+    use partinnov_interop::geo;
+    match level {
+        Level::Region => geo::region(code).map(|r| r.name),
+        Level::Departement => geo::departement(code).map(|d| d.name),
+        Level::Epci => geo::epci(code).map(|e| e.name),
+        Level::Commune => geo::commune(code).map(|c| c.name),
+    }
 }
 
 /// The store's data as the picture's input; each partnership links to its page.
@@ -210,6 +284,18 @@ pub fn to_carto(data: &CartoData) -> Carto {
             commune_name: o.commune_name.clone(),
             departement: o.departement_code.clone(),
             region: o.region_code.clone(),
+            epci: o
+                .commune_code
+                .as_deref()
+                .and_then(partinnov_interop::geo::commune)
+                .and_then(|c| c.epci)
+                .map(String::from),
+            place: o
+                .commune_code
+                .as_deref()
+                .and_then(partinnov_interop::geo::commune)
+                .and_then(|c| c.parent)
+                .map(String::from),
             sector: o
                 .naf
                 .as_deref()
@@ -253,6 +339,7 @@ pub fn to_carto(data: &CartoData) -> Carto {
                         end: f.ended_on,
                     })
                     .collect(),
+                status_history: p.status_history.clone(),
                 href: Some(format!("/espaces/{slug}/partenariats/{}", p.id)),
             })
         })
@@ -456,7 +543,13 @@ pub fn graph_options(lang: Lang, title: &str) -> GraphOptions {
 }
 
 /// Produces one download. PNG failures are reported, never replaced by something else.
-pub fn export(view: &View<'_>, format: Format, lang: Lang, title: &str) -> Result<Vec<u8>, String> {
+pub fn export(
+    view: &View<'_>,
+    format: Format,
+    lang: Lang,
+    title: &str,
+    map: &MapChoice,
+) -> Result<Vec<u8>, String> {
     let opts = graph_options(lang, title);
     Ok(match format {
         Format::Json => serde_json::to_vec_pretty(&graph_json(view)).map_err(|e| e.to_string())?,
@@ -466,26 +559,31 @@ pub fn export(view: &View<'_>, format: Format, lang: Lang, title: &str) -> Resul
         Format::Png => png::svg_to_png(&graph_svg(view, &opts), 2.0).map_err(|e| e.to_string())?,
         Format::MatrixSvg => matrix::form_matrix_svg(view, lang, title, "matrice").into_bytes(),
         Format::StatusSvg => matrix::status_matrix_svg(view, lang, title, "statuts").into_bytes(),
-        Format::MapSvg => map_svg(view, lang, title, None).into_bytes(),
-        Format::MapPng => {
-            png::svg_to_png(&map_svg(view, lang, title, None), 2.0).map_err(|e| e.to_string())?
-        }
+        Format::MapSvg => map_svg(view, lang, title, None, map).into_bytes(),
+        Format::MapPng => png::svg_to_png(&map_svg(view, lang, title, None, map), 2.0)
+            .map_err(|e| e.to_string())?,
     })
 }
 
-/// The map of partners per département, names from the embedded official geography;
-/// with `href_prefix`, each département with partners links to the page filtered on it.
-pub fn map_svg(view: &View<'_>, lang: Lang, title: &str, href_prefix: Option<String>) -> String {
+/// The map `map` asks for, names from the embedded official geography; with `href_prefix`
+/// (ending in `?` or `&`), a région with partners links to its départements and a
+/// département to its communes.
+pub fn map_svg(
+    view: &View<'_>,
+    lang: Lang,
+    title: &str,
+    href_prefix: Option<String>,
+    map: &MapChoice,
+) -> String {
     partinnov_render::map::map_svg(
         view,
         &partinnov_render::map::MapOptions {
             lang,
             title: title.to_owned(),
             id: "carte".to_owned(),
-            names: partinnov_interop::geo::departements()
-                .iter()
-                .map(|d| (d.code.to_owned(), d.name.to_owned()))
-                .collect(),
+            level: map.level,
+            zoom: map.zoom.clone(),
+            names: area_name,
             href_prefix,
         },
     )
@@ -529,8 +627,15 @@ pub async fn file(
         ),
     };
     let carto_data = to_carto(&data);
-    let bytes = export(&carto_data.view(&sel), format, tr.lang, &title(tr, &name))
-        .map_err(|e| WebError::Internal(e.into()))?;
+    let map = MapChoice::from_params(params);
+    let bytes = export(
+        &carto_data.view(&sel),
+        format,
+        tr.lang,
+        &title(tr, &name),
+        &map,
+    )
+    .map_err(|e| WebError::Internal(e.into()))?;
     Ok(File {
         bytes,
         content_type: format.content_type(),

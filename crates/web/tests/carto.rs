@@ -6,8 +6,34 @@ mod common;
 use chrono::NaiveDate;
 use common::*;
 use partinnov_domain::typology::{Form, PartnershipStatus};
-use partinnov_store::{Role, partnerships::FormPeriod};
+use partinnov_store::{
+    OrganisationId, Role,
+    organisations::{OrganisationDraft, Territory},
+    partnerships::FormPeriod,
+};
 use reqwest::StatusCode;
+
+/// An organisation at a commune of the official geographic code.
+async fn located(store: &partinnov_store::Store, name: &str, commune: &str) -> OrganisationId {
+    let c = partinnov_interop::geo::commune(commune).expect("commune");
+    let loader = store.loader().await.unwrap();
+    let id = loader
+        .organisation(&OrganisationDraft {
+            name: name.into(),
+            territory: Some(Territory {
+                commune_code: c.code.into(),
+                commune_name: c.name.into(),
+                epci_code: c.epci.map(Into::into),
+                departement_code: c.departement.into(),
+                region_code: c.region.into(),
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    loader.commit().await.unwrap();
+    id
+}
 
 fn svgs(html: &str) -> Vec<&str> {
     html.match_indices("<svg ")
@@ -112,7 +138,7 @@ partinnov_store::dual_test!(
         let page = app
             .page(
                 &b,
-                "/espaces/alpha/cartographie?departement=999&date=31/02/2024&family=rien&sector=Z",
+                "/espaces/alpha/cartographie?departement=999&date=31/02/2024&family=rien&sector=Z&region=99&level=canton",
             )
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -120,9 +146,11 @@ partinnov_store::dual_test!(
         assert!(html.contains("Département inconnu"));
         assert!(html.contains("Date invalide"));
         assert!(html.contains("Valeur inconnue"));
+        assert!(html.contains("Région inconnue"));
+        assert!(html.contains("Niveau de carte inconnu"));
         assert_eq!(
             page.text.matches("<span class=\"error\">").count(),
-            4,
+            6,
             "one message beside each wrong field"
         );
         // The pictures are still drawn (whole workspace, today), and say there is nothing yet.
@@ -139,6 +167,14 @@ partinnov_store::dual_test!(
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.error_fields(), ["departement"]);
+        let r = app
+            .get(
+                &alice.token,
+                "/api/v1/workspaces/alpha/graph?format=map-svg&region=99&level=canton",
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.error_fields(), ["region", "level"]);
         let r = app
             .get(&alice.token, "/api/v1/workspaces/alpha/graph?format=pdf")
             .await;
@@ -277,3 +313,106 @@ partinnov_store::dual_test!(a_workspace_with_no_partner_says_so, |db| {
     assert_eq!(gexf.status, StatusCode::OK);
     roxmltree::Document::parse(&gexf.text).expect("GEXF of one node");
 });
+
+partinnov_store::dual_test!(
+    the_map_places_partners_at_their_commune_and_zooms_on_a_region,
+    |db| {
+        let s = &db.store;
+        let app = spawn(s).await;
+        let alice = person(s, "alpha", "Alice Martin").await;
+        // Two partners in Lyon (one in its 3rd arrondissement), one in Villeurbanne, one in
+        // Lille.
+        for (name, commune) in [
+            ("Imprimerie des Pentes", "69123"),
+            ("Cafés de la Part-Dieu", "69383"),
+            ("Recyclerie du Tonkin", "69266"),
+            ("Filature du Nord", "59350"),
+        ] {
+            let org = located(s, name, commune).await;
+            partnership(s, &alice, &draft(name, org, Form::SousTraitance)).await;
+        }
+        let b = app.sign_in(&alice.email).await;
+
+        let page = app.page(&b, "/espaces/alpha/cartographie").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let map = svgs(&page.text)[1];
+        let doc = roxmltree::Document::parse(map).expect("map SVG");
+        let titles: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("pt"))
+            .filter_map(|n| n.children().find(|c| c.has_tag_name("title"))?.text())
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "Lille (59350) : 1 partenaire",
+                "Lyon (69123) : 2 partenaires",
+                "Villeurbanne (69266) : 1 partenaire"
+            ],
+            "the arrondissement is drawn at its city"
+        );
+        // The Rhône leads to its communes, keeping the other filters out of the way.
+        assert!(map.contains(
+            "href=\"/espaces/alpha/cartographie?departement=69&amp;level=commune#carte\""
+        ));
+        assert!(page.html().contains("Rhône (69)"));
+
+        // Zoomed on Auvergne-Rhône-Alpes by EPCI: the Métropole de Lyon holds three partners,
+        // Lille is outside; the table says the same; the way back is offered.
+        let zoomed = app
+            .page(&b, "/espaces/alpha/cartographie?region=84&level=epci")
+            .await;
+        assert_eq!(zoomed.status, StatusCode::OK);
+        let html = zoomed.html();
+        assert!(
+            html.contains("Métropole de Lyon"),
+            "the EPCI is named in the table"
+        );
+        assert!(html.contains("Revenir à toute la France"));
+        let map = svgs(&zoomed.text)[1];
+        assert!(map.contains("Partenaires par EPCI"));
+        assert!(
+            map.contains(" : Auvergne-Rhône-Alpes</title>"),
+            "the title names the région"
+        );
+        assert!(
+            !map.contains("Lille (59350)"),
+            "the région filter keeps its partners only"
+        );
+        assert!(zoomed.text.contains("<option value=\"84\" selected>"));
+
+        // The same map from the API, as SVG and PNG, and the download carries the zoom.
+        let svg = app
+            .get(
+                &alice.token,
+                "/api/v1/workspaces/alpha/graph?format=map-svg&departement=69",
+            )
+            .await;
+        assert_eq!(svg.status, StatusCode::OK);
+        assert_eq!(svg.header("content-type"), "image/svg+xml");
+        let doc = roxmltree::Document::parse(&svg.text).expect("SVG");
+        let communes = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("path"))
+            .filter(|n| n.ancestors().any(|a| a.attribute("class") == Some("areas")))
+            .count();
+        let rhone = partinnov_render::map::territories()
+            .of_level(partinnov_render::map::Level::Commune)
+            .filter(|f| f.departements == ["69"])
+            .count();
+        assert_eq!(communes, rhone, "every commune of the Rhône is drawn");
+        let (status, kind, png) = download(
+            &app,
+            Auth::Token(&alice.token),
+            "/api/v1/workspaces/alpha/graph?format=map-png&region=32&level=commune",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(kind, "image/png");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        assert!(
+            html.contains("cartographie/telecharger?format=map-svg&region=84&level=epci"),
+            "the download carries the zoom"
+        );
+    }
+);

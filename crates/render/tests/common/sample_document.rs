@@ -43,6 +43,8 @@ pub fn matrix_svg() -> String {
         commune_name: Some("Strasbourg".to_owned()),
         departement: Some("67".to_owned()),
         region: None,
+        epci: None,
+        place: None,
         sector: None,
     };
     let dated = |form, start: &str| DatedForm {
@@ -59,6 +61,7 @@ pub fn matrix_svg() -> String {
         dormant: false,
         created_on: day("2020-01-01"),
         forms,
+        status_history: Vec::new(),
         href: None,
     };
     let carto = Carto {

@@ -101,9 +101,13 @@ pub fn document(
     b.push(Block::PageBreak);
     let map_title = t.f("carto.map_title", &[("name", name)]);
     b.push(heading(1, t.t("doc.carto_map")));
-    let counts = map::counts(&view);
+    let choice = carto::MapChoice {
+        level: map::Level::Departement,
+        zoom: map::Zoom::France,
+    };
+    let counts = map::counts(&view, choice.level, &choice.zoom);
     b.push(Block::Picture(Picture {
-        svg: carto::map_svg(&view, lang, &map_title, None),
+        svg: carto::map_svg(&view, lang, &map_title, None, &choice),
         caption: map_title,
         alt: counts
             .by_departement

@@ -16,7 +16,11 @@ use partinnov_domain::{
     kind::KindGroup,
     typology::{Family, PartnershipStatus},
 };
-use partinnov_render::{LinkState, graph_svg, matrix};
+use partinnov_render::{
+    LinkState, graph_svg,
+    map::{Level, Zoom},
+    matrix,
+};
 
 use crate::{
     App,
@@ -71,8 +75,12 @@ struct CartoPage {
     status_svg: String,
     team_svg: String,
     map_svg: String,
-    /// Département name (code), count; then région name, count.
+    /// The map's level label (the table's first column), its areas' names and counts.
+    map_level: String,
     map_rows: Vec<(String, String)>,
+    /// When the map is zoomed: the link back to all of France.
+    map_unzoom: String,
+    /// Région name, count.
     region_rows: Vec<(String, String)>,
     without_commune: String,
     off_map: String,
@@ -86,6 +94,8 @@ struct CartoPage {
     statuses: Vec<(String, String)>,
     kinds: Vec<(String, String)>,
     sectors: Vec<(String, String)>,
+    regions: Vec<(String, String)>,
+    levels: Vec<(String, String)>,
     downloads: Vec<(String, String)>,
 }
 
@@ -172,21 +182,50 @@ async fn page(
         Some(sc) => format!("/espaces/{}/cartographie", sc.slug),
         None => "/reseau".to_owned(),
     };
-    let map_svg = carto::map_svg(
-        &view,
-        lang,
-        &t.f("carto.map_title", &[("name", &name)]),
-        Some(format!("{action}?departement=")),
-    );
-    let map_counts = partinnov_render::map::counts(&view);
+    let map = carto::MapChoice::from_params(&params);
+    // The map's links and the way back keep every filter but the area and the level.
+    let unzoomed = Filters {
+        departement: String::new(),
+        region: String::new(),
+        level: String::new(),
+        ..filters.clone()
+    }
+    .query();
+    let href_prefix = if unzoomed.is_empty() {
+        format!("{action}?")
+    } else {
+        format!("{action}?{unzoomed}&")
+    };
+    let map_title = match &map.zoom {
+        Zoom::France => t.f("carto.map_title", &[("name", &name)]),
+        Zoom::Region(code) | Zoom::Departement(code) => {
+            let level = if matches!(map.zoom, Zoom::Region(_)) {
+                Level::Region
+            } else {
+                Level::Departement
+            };
+            let area = carto::area_name(level, code).unwrap_or(code);
+            t.f("carto.map_title_zoom", &[("name", &name), ("area", area)])
+        }
+    };
+    let map_svg = carto::map_svg(&view, lang, &map_title, Some(href_prefix.clone()), &map);
+    let map_counts = partinnov_render::map::counts(&view, map.level, &map.zoom);
     let map_rows = map_counts
-        .by_departement
+        .by_area
         .iter()
         .map(|(code, n)| {
-            let name = partinnov_interop::geo::departement(code).map_or(code.as_str(), |d| d.name);
-            (format!("{name} ({code})"), t.int(&i64::from(*n)))
+            let label = match carto::area_name(map.level, code) {
+                Some(name) if map.level == Level::Epci => name.to_owned(),
+                Some(name) => format!("{name} ({code})"),
+                None => code.clone(),
+            };
+            (label, t.int(&i64::from(*n)))
         })
         .collect();
+    let map_unzoom = match map.zoom {
+        Zoom::France => String::new(),
+        _ => format!("{}#carte", href_prefix.trim_end_matches(['?', '&'])),
+    };
     let region_rows = map_counts
         .by_region
         .iter()
@@ -271,7 +310,11 @@ async fn page(
         status_svg,
         team_svg,
         map_svg,
+        map_level: t
+            .t(&format!("carto.level_{}", map.level.as_str()))
+            .to_owned(),
         map_rows,
+        map_unzoom,
         region_rows,
         without_commune: t.int(&i64::from(map_counts.without_commune)),
         off_map: t.int(&i64::from(map_counts.off_map)),
@@ -315,6 +358,24 @@ async fn page(
         kinds: KindGroup::ALL
             .iter()
             .map(|f| (f.as_str().to_owned(), f.label(lang).to_owned()))
+            .collect(),
+        regions: partinnov_interop::geo::regions()
+            .iter()
+            .filter(|r| {
+                partinnov_render::map::territories()
+                    .get(Level::Region, r.code)
+                    .is_some()
+            })
+            .map(|r| (r.code.to_owned(), r.name.to_owned()))
+            .collect(),
+        levels: Level::ALL
+            .iter()
+            .map(|l| {
+                (
+                    l.as_str().to_owned(),
+                    t.t(&format!("carto.level_{}", l.as_str())).to_owned(),
+                )
+            })
             .collect(),
     };
     let status = if errors.is_empty() {
