@@ -50,6 +50,8 @@ fn organisation(
         commune_name: commune.map(|c| c.1.to_owned()),
         departement: commune.map(|c| c.2.to_owned()),
         region: commune.map(|_| "84".to_owned()),
+        epci: None,
+        place: None,
         sector: sector.map(str::to_owned),
     }
 }
@@ -71,6 +73,7 @@ fn partnership(
         dormant: false,
         created_on: day("2020-01-01"),
         forms,
+        status_history: Vec::new(),
         href: Some(format!("/w/demo/partnerships/{id}")),
     }
 }
