@@ -530,6 +530,20 @@ pub fn map_svg(view: &View<'_>, opts: &MapOptions) -> String {
             }
             s.push_str("</g>");
         }
+        // Under communes or EPCI, their départements in the zero colour: a gap in the source's
+        // coverage of communes then reads as an area without partners, not as a hole.
+        if matches!(base_level, Level::Commune | Level::Epci) {
+            let _ = write!(
+                s,
+                "<g class=\"underlay\" fill=\"{ZERO_COLOUR}\" stroke=\"none\">"
+            );
+            for f in terr.of_level(Level::Departement).filter(|f| {
+                f.frame == pl.frame && in_zoom(f, &zoom) && (window.is_none() || visible(f))
+            }) {
+                let _ = write!(s, "<path d=\"{}\"/>", f.path);
+            }
+            s.push_str("</g>");
+        }
         let _ = write!(
             s,
             "<g class=\"areas\" stroke-width=\"{}\">",

@@ -221,7 +221,12 @@ async fn page(
             };
             (label, t.int(&i64::from(*n)))
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // Régions and départements read best in code order; EPCI and communes by name.
+    let mut map_rows = map_rows;
+    if matches!(map.level, Level::Epci | Level::Commune) {
+        map_rows.sort_by_key(|(label, _)| partinnov_domain::text::fold(label));
+    }
     let map_unzoom = match map.zoom {
         Zoom::France => String::new(),
         _ => format!("{}#carte", href_prefix.trim_end_matches(['?', '&'])),
