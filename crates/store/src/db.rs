@@ -126,8 +126,21 @@ impl Store {
     /// After a bulk load PostgreSQL otherwise plans with default estimates until
     /// autovacuum (if enabled) gets to the tables: at 100,000 partnerships that turned the
     /// partners lookup of every list into a sequential scan of `organisations`.
+    ///
+    /// On SQLite, only `sqlite_stat1` (rows per key of each index), never the
+    /// `sqlite_stat4` samples: with samples, every statement whose plan could depend on a
+    /// bound value is compiled again each time it runs, which took about half of SQLite's
+    /// time on a partnership list (BENCHMARKS.md). A non-zero `analysis_limit` is what
+    /// turns the samples off (and clears those of an earlier `ANALYZE`); it is set high
+    /// enough to read every row, then put back, on the one connection that runs all three.
     pub async fn analyze(&self) -> Result<()> {
-        self.db.execute_unprepared("ANALYZE").await?;
+        let sql = match self.backend() {
+            DbBackend::Sqlite => {
+                "PRAGMA analysis_limit = 1000000000; ANALYZE; PRAGMA analysis_limit = 0"
+            }
+            _ => "ANALYZE",
+        };
+        self.db.execute_unprepared(sql).await?;
         Ok(())
     }
 
