@@ -1,6 +1,6 @@
 //! Connection, configuration and the small helpers every repository uses to run SQL.
 
-use std::{fmt, time::Duration};
+use std::{fmt, sync::Arc, time::Duration};
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -8,7 +8,10 @@ use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
-use crate::error::{Result, StoreError};
+use crate::{
+    callers::CallerCache,
+    error::{Result, StoreError},
+};
 
 /// A database URL: `sqlite:PATH` (created if missing) or `postgres://…`.
 /// `Debug` and `Display` hide the password so the URL can be logged.
@@ -72,6 +75,8 @@ impl fmt::Debug for DatabaseUrl {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    /// Who is behind recent sessions and tokens (off by default, see `callers`).
+    pub(crate) callers: Arc<CallerCache>,
 }
 
 impl Store {
@@ -109,7 +114,10 @@ impl Store {
                 .create_if_missing(true)
         });
         let db = Database::connect(opts).await?;
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            callers: Arc::default(),
+        })
     }
 
     pub fn backend(&self) -> DbBackend {
