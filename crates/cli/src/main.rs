@@ -67,6 +67,12 @@ enum Command {
         /// Ajoute l'attribut Secure au cookie de session (derrière HTTPS).
         #[arg(long, env = "PARTINNOV_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Garde en mémoire, ce nombre de secondes, à qui correspond chaque session et
+        /// chaque jeton d'API (0, par défaut : jamais). Un compte désactivé ou un jeton
+        /// révoqué par un autre processus (la ligne de commande) n'est alors refusé
+        /// qu'au bout de ce délai ; par ce serveur-ci, aussitôt.
+        #[arg(long, env = "PARTINNOV_CALLER_CACHE_SECONDS", default_value_t = 0)]
+        caller_cache_seconds: u64,
     },
     /// Met le schéma de la base à jour.
     Migrate {
@@ -428,7 +434,14 @@ async fn run(command: Command) -> Result<()> {
             db,
             bind,
             secure_cookies,
-        } => serve(db.open().await?, bind, secure_cookies).await,
+            caller_cache_seconds,
+        } => {
+            let store = db
+                .open()
+                .await?
+                .remember_callers(std::time::Duration::from_secs(caller_cache_seconds));
+            serve(store, bind, secure_cookies).await
+        }
         Command::Migrate { db } => {
             let store = db.open().await?;
             println!("schéma à jour (version {})", store.schema_version().await?);

@@ -351,6 +351,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.callers.forget_user(user);
         tracing::info!(
             admin = caller.user_id.0,
             user = user.0,
@@ -448,6 +449,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.callers.forget_user(user);
         tracing::info!(
             by = actor.map(|a| a.0),
             user = user.0,
@@ -550,6 +552,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.callers.forget_user(user);
         tracing::info!(
             owner = scope.user_id.0,
             user = user.0,

@@ -1,6 +1,6 @@
 //! Connection, configuration and the small helpers every repository uses to run SQL.
 
-use std::{fmt, time::Duration};
+use std::{fmt, sync::Arc, time::Duration};
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -8,7 +8,10 @@ use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
-use crate::error::{Result, StoreError};
+use crate::{
+    callers::CallerCache,
+    error::{Result, StoreError},
+};
 
 /// A database URL: `sqlite:PATH` (created if missing) or `postgres://…`.
 /// `Debug` and `Display` hide the password so the URL can be logged.
@@ -72,6 +75,8 @@ impl fmt::Debug for DatabaseUrl {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    /// Who is behind recent sessions and tokens (off by default, see `callers`).
+    pub(crate) callers: Arc<CallerCache>,
 }
 
 impl Store {
@@ -109,7 +114,10 @@ impl Store {
                 .create_if_missing(true)
         });
         let db = Database::connect(opts).await?;
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            callers: Arc::default(),
+        })
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -126,8 +134,21 @@ impl Store {
     /// After a bulk load PostgreSQL otherwise plans with default estimates until
     /// autovacuum (if enabled) gets to the tables: at 100,000 partnerships that turned the
     /// partners lookup of every list into a sequential scan of `organisations`.
+    ///
+    /// On SQLite, only `sqlite_stat1` (rows per key of each index), never the
+    /// `sqlite_stat4` samples: with samples, every statement whose plan could depend on a
+    /// bound value is compiled again each time it runs, which took about half of SQLite's
+    /// time on a partnership list (BENCHMARKS.md). A non-zero `analysis_limit` is what
+    /// turns the samples off (and clears those of an earlier `ANALYZE`); it is set high
+    /// enough to read every row, then put back, on the one connection that runs all three.
     pub async fn analyze(&self) -> Result<()> {
-        self.db.execute_unprepared("ANALYZE").await?;
+        let sql = match self.backend() {
+            DbBackend::Sqlite => {
+                "PRAGMA analysis_limit = 1000000000; ANALYZE; PRAGMA analysis_limit = 0"
+            }
+            _ => "ANALYZE",
+        };
+        self.db.execute_unprepared(sql).await?;
         Ok(())
     }
 

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod actions;
 pub mod audit;
 pub mod backup;
+mod callers;
 pub mod capitalisation;
 pub mod carto;
 mod db;

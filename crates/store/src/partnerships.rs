@@ -349,77 +349,71 @@ async fn write_children(
     Ok(())
 }
 
+/// One row of the page's children, tagged by `kind`: partners, forms, objectives and
+/// holders come back in a single `UNION ALL` statement instead of four, since each
+/// statement costs a round trip that weighed more than its work (BENCHMARKS.md).
+/// `k1`, `k2`, `k3` are sort keys; `k1` is also an objective's rank, `k3` the partner's
+/// or holder's id.
+#[derive(FromQueryResult)]
+struct Child {
+    kind: i64,
+    partnership_id: i64,
+    k1: i64,
+    k3: i64,
+    t1: String,
+    t2: Option<String>,
+    t3: Option<String>,
+    t4: Option<String>,
+    t5: Option<String>,
+    started_on: Option<NaiveDate>,
+    ended_on: Option<NaiveDate>,
+}
+
+const PARTNER: i64 = 0;
+const FORM: i64 = 1;
+const OBJECTIVE: i64 = 2;
+const HOLDER: i64 = 3;
+
+/// The children's statement for `n` partnership ids (placeholders `$1…$n`, shared by the
+/// branches). Within a kind, rows come in the order each kind's own query had: partners by
+/// position then name, forms undated last (SQLite sorts NULL first, PostgreSQL last) then
+/// by start and id, objectives by rank then id, holders by name. Every `NULL` is cast, or
+/// PostgreSQL would type the column `text` from the first branches; integers are cast to
+/// `BIGINT` so that every branch agrees.
+fn children_sql(n: usize) -> String {
+    let marks = db::placeholders(1, n);
+    format!(
+        "SELECT CAST({PARTNER} AS BIGINT) AS kind, pp.partnership_id, CAST(pp.position AS BIGINT) AS k1, o.name AS k2, o.id AS k3, \
+         o.name AS t1, o.siret AS t2, o.commune_code AS t3, o.commune_name AS t4, o.departement_code AS t5, \
+         CAST(NULL AS DATE) AS started_on, CAST(NULL AS DATE) AS ended_on \
+         FROM partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id WHERE pp.partnership_id IN ({marks}) \
+         UNION ALL \
+         SELECT CAST({FORM} AS BIGINT), f.partnership_id, CAST(CASE WHEN f.started_on IS NULL THEN 1 ELSE 0 END AS BIGINT), \
+         CAST(NULL AS TEXT), f.id, f.form, f.note, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), f.started_on, f.ended_on \
+         FROM partnership_forms f WHERE f.partnership_id IN ({marks}) \
+         UNION ALL \
+         SELECT CAST({OBJECTIVE} AS BIGINT), ob.partnership_id, CAST(ob.rank AS BIGINT), CAST(NULL AS TEXT), ob.id, ob.party, ob.text, \
+         CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS DATE), CAST(NULL AS DATE) \
+         FROM partnership_objectives ob WHERE ob.partnership_id IN ({marks}) \
+         UNION ALL \
+         SELECT CAST({HOLDER} AS BIGINT), h.partnership_id, CAST(0 AS BIGINT), u.name, u.id, u.name, CAST(NULL AS TEXT), \
+         CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS DATE), CAST(NULL AS DATE) \
+         FROM partnership_holders h JOIN users u ON u.id = h.user_id WHERE h.partnership_id IN ({marks}) \
+         ORDER BY kind, k1, started_on, k2, k3"
+    )
+}
+
 async fn load_many(c: &impl ConnectionTrait, rows: Vec<Row>) -> Result<Vec<Partnership>> {
     if rows.is_empty() {
         return Ok(vec![]);
     }
     let ids: Vec<Value> = rows.iter().map(|r| r.id.into()).collect();
-    let marks = db::placeholders(1, ids.len());
-    #[derive(FromQueryResult)]
-    struct P {
-        partnership_id: i64,
-        id: i64,
-        name: String,
-        siret: Option<String>,
-        commune_code: Option<String>,
-        commune_name: Option<String>,
-        departement_code: Option<String>,
-    }
-    let partners: Vec<P> = db::all(
-        c,
-        &format!(
-            "SELECT pp.partnership_id, o.id, o.name, o.siret, o.commune_code, o.commune_name, o.departement_code FROM partnership_partners pp \
-             JOIN organisations o ON o.id = pp.organisation_id WHERE pp.partnership_id IN ({marks}) ORDER BY pp.position, o.name"
-        ),
-        ids.clone(),
-    )
-    .await?;
-    #[derive(FromQueryResult)]
-    struct F {
-        partnership_id: i64,
-        form: String,
-        started_on: Option<NaiveDate>,
-        ended_on: Option<NaiveDate>,
-        note: String,
-    }
-    // Undated forms last on both backends: SQLite sorts NULL first, PostgreSQL last.
-    let forms: Vec<F> = db::all(
-        c,
-        &format!(
-            "SELECT partnership_id, form, started_on, ended_on, note FROM partnership_forms WHERE partnership_id IN ({marks}) \
-             ORDER BY started_on IS NULL, started_on, id"
-        ),
-        ids.clone(),
-    )
-    .await?;
-    #[derive(FromQueryResult)]
-    struct O {
-        partnership_id: i64,
-        party: String,
-        rank: i32,
-        text: String,
-    }
-    let objectives: Vec<O> = db::all(
-        c,
-        &format!("SELECT partnership_id, party, rank, text FROM partnership_objectives WHERE partnership_id IN ({marks}) ORDER BY rank, id"),
-        ids.clone(),
-    )
-    .await?;
-    #[derive(FromQueryResult)]
-    struct H {
-        partnership_id: i64,
-        id: i64,
-        name: String,
-    }
-    let holders: Vec<H> = db::all(
-        c,
-        &format!(
-            "SELECT h.partnership_id, u.id, u.name FROM partnership_holders h JOIN users u ON u.id = h.user_id \
-             WHERE h.partnership_id IN ({marks}) ORDER BY u.name"
-        ),
-        ids,
-    )
-    .await?;
+    let children: Vec<Child> = db::all(c, &children_sql(ids.len()), ids).await?;
+    let of = |kind: i64, id: i64| {
+        children
+            .iter()
+            .filter(move |x| x.kind == kind && x.partnership_id == id)
+    };
     let day = today();
     rows.into_iter()
         .map(|r| {
@@ -447,63 +441,47 @@ async fn load_many(c: &impl ConnectionTrait, rows: Vec<Row>) -> Result<Vec<Partn
                 means: r.means,
                 governance: r.governance,
                 notes: r.notes,
-                partners: partners
-                    .iter()
-                    .filter(|p| p.partnership_id == r.id)
-                    .map(|p| OrganisationId(p.id))
-                    .collect(),
-                forms: forms
-                    .iter()
-                    .filter(|f| f.partnership_id == r.id)
+                partners: of(PARTNER, r.id).map(|p| OrganisationId(p.k3)).collect(),
+                forms: of(FORM, r.id)
                     .map(|f| {
                         Ok(FormPeriod {
-                            form: f.form.parse().map_err(|_| corrupt("form"))?,
+                            form: f.t1.parse().map_err(|_| corrupt("form"))?,
                             started_on: f.started_on,
                             ended_on: f.ended_on,
-                            note: f.note.clone(),
+                            note: f.t2.clone().unwrap_or_default(),
                         })
                     })
                     .collect::<Result<_>>()?,
-                objectives: objectives
-                    .iter()
-                    .filter(|o| o.partnership_id == r.id)
+                objectives: of(OBJECTIVE, r.id)
                     .map(|o| {
                         Ok(Objective {
-                            party: o.party.parse().map_err(|_| corrupt("party"))?,
-                            rank: o.rank,
-                            text: o.text.clone(),
+                            party: o.t1.parse().map_err(|_| corrupt("party"))?,
+                            rank: i32::try_from(o.k1).map_err(|_| corrupt("rank"))?,
+                            text: o.t2.clone().unwrap_or_default(),
                         })
                     })
                     .collect::<Result<_>>()?,
-                holders: holders
-                    .iter()
-                    .filter(|h| h.partnership_id == r.id)
-                    .map(|h| UserId(h.id))
-                    .collect(),
+                holders: of(HOLDER, r.id).map(|h| UserId(h.k3)).collect(),
             };
             Ok(Partnership {
                 id: PartnershipId(r.id),
                 workspace_id: WorkspaceId(r.workspace_id),
                 workspace_slug: r.workspace_slug,
                 version: r.version,
-                partner_refs: partners
-                    .iter()
-                    .filter(|p| p.partnership_id == r.id)
+                partner_refs: of(PARTNER, r.id)
                     .map(|p| PartnerRef {
-                        id: p.id,
-                        name: p.name.clone(),
-                        siret: p.siret.clone(),
-                        commune_code: p.commune_code.clone(),
-                        commune_name: p.commune_name.clone(),
-                        departement_code: p.departement_code.clone(),
+                        id: p.k3,
+                        name: p.t1.clone(),
+                        siret: p.t2.clone(),
+                        commune_code: p.t3.clone(),
+                        commune_name: p.t4.clone(),
+                        departement_code: p.t5.clone(),
                     })
                     .collect(),
-                holder_refs: holders
-                    .iter()
-                    .filter(|h| h.partnership_id == r.id)
+                holder_refs: of(HOLDER, r.id)
                     .map(|h| HolderRef {
-                        id: h.id,
-                        name: h.name.clone(),
+                        id: h.k3,
+                        name: h.t1.clone(),
                     })
                     .collect(),
                 last_interaction_on: r.last_interaction_on,
@@ -606,30 +584,45 @@ async fn list(
         None => {}
     }
     let where_sql = f.where_sql();
-    let total = db::scalar(
-        c,
-        &format!("SELECT COUNT(*) FROM partnerships p{where_sql}"),
-        f.values.clone(),
-    )
-    .await?;
     let per_page = q.per_page.clamp(1, 500);
     let page = q.page.max(1);
     let n = f.next();
-    let mut vals = f.values;
+    let mut vals = f.values.clone();
     vals.extend([
         i64::from(per_page).into(),
         (i64::from(page - 1) * i64::from(per_page)).into(),
     ]);
-    let rows: Vec<Row> = db::all(
-        c,
-        &format!(
-            "SELECT {COLUMNS} FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id{where_sql} ORDER BY {} LIMIT ${n} OFFSET ${}",
-            q.sort.order_by(),
-            n + 1
-        ),
-        vals,
-    )
-    .await?;
+    // The total comes with the page (`COUNT(*) OVER ()` is computed before LIMIT), which
+    // saves the separate COUNT statement and its round trip; only a page past the end,
+    // which has no row to carry it, needs that COUNT.
+    let found = c
+        .query_all_raw(db::stmt(
+            c.get_database_backend(),
+            &format!(
+                "SELECT {COLUMNS}, COUNT(*) OVER () AS total FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id{where_sql} \
+                 ORDER BY {} LIMIT ${n} OFFSET ${}",
+                q.sort.order_by(),
+                n + 1
+            ),
+            vals,
+        ))
+        .await?;
+    let total = match found.first() {
+        Some(r) => r.try_get::<i64>("", "total")?,
+        None if page == 1 => 0,
+        None => {
+            db::scalar(
+                c,
+                &format!("SELECT COUNT(*) FROM partnerships p{where_sql}"),
+                f.values,
+            )
+            .await?
+        }
+    };
+    let rows = found
+        .iter()
+        .map(|r| Row::from_query_result(r, ""))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     Ok(Page {
         items: load_many(c, rows).await?,
         total,

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     Caller, Store, StoreError, TokenId, UserId, WorkspaceId,
+    callers::Known,
     db::{self, is_unique_violation},
     error::Result,
 };
@@ -56,6 +57,7 @@ pub struct NewSession {
 struct SessionRow {
     user_id: i64,
     csrf_token: String,
+    expires_at: DateTime<Utc>,
     email: String,
     name: String,
     is_admin: bool,
@@ -297,11 +299,17 @@ impl Store {
 
     /// The caller and CSRF token of a live session.
     pub async fn session(&self, secret: &str) -> Result<Option<(Caller, String)>> {
+        let key = format!("s:{}", sha256_hex(secret));
+        let generation = match self.callers.get(&key) {
+            Ok(known) => return Ok(Some((known.caller, known.csrf.unwrap_or_default()))),
+            Err(generation) => generation,
+        };
+        let now = crate::db::now();
         let row: Option<SessionRow> = db::one(
             &self.db,
-            "SELECT s.user_id, s.csrf_token, u.email, u.name, u.is_admin FROM sessions s JOIN users u ON u.id = s.user_id \
+            "SELECT s.user_id, s.csrf_token, s.expires_at, u.email, u.name, u.is_admin FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
-            vec![sha256_hex(secret).into(), crate::db::now().into()],
+            vec![key[2..].into(), now.into()],
         )
         .await?;
         Ok(row.map(|r| {
@@ -313,17 +321,25 @@ impl Store {
                 only_workspace: None,
                 read_only: false,
             };
+            let known = Known {
+                caller: caller.clone(),
+                csrf: Some(r.csrf_token.clone()),
+            };
+            let left = (r.expires_at - now).to_std().unwrap_or_default();
+            self.callers.put(key, known, left, generation);
             (caller, r.csrf_token)
         }))
     }
 
     pub async fn delete_session(&self, secret: &str) -> Result<()> {
+        let hash = sha256_hex(secret);
         db::exec(
             &self.db,
             "DELETE FROM sessions WHERE id_hash = $1",
-            vec![sha256_hex(secret).into()],
+            vec![hash.clone().into()],
         )
         .await?;
+        self.callers.forget(&format!("s:{hash}"));
         Ok(())
     }
 
@@ -366,11 +382,16 @@ impl Store {
             is_admin: bool,
             last_used_at: Option<DateTime<Utc>>,
         }
+        let key = format!("t:{}", sha256_hex(secret));
+        let generation = match self.callers.get(&key) {
+            Ok(known) => return Ok(Some(known.caller)),
+            Err(generation) => generation,
+        };
         let row: Option<Row> = db::one(
             &self.db,
             "SELECT t.id, t.user_id, t.workspace_id, t.read_only, u.email, u.name, u.is_admin, t.last_used_at \
              FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
-            vec![sha256_hex(secret).into()],
+            vec![key[2..].into()],
         )
         .await?;
         let Some(r) = row else { return Ok(None) };
@@ -388,14 +409,21 @@ impl Store {
             )
             .await?;
         }
-        Ok(Some(Caller {
+        let caller = Caller {
             user_id: UserId(r.user_id),
             name: r.name,
             email: r.email,
             is_admin: r.is_admin,
             only_workspace: r.workspace_id.map(WorkspaceId),
             read_only: r.read_only,
-        }))
+        };
+        let known = Known {
+            caller: caller.clone(),
+            csrf: None,
+        };
+        self.callers
+            .put(key, known, std::time::Duration::MAX, generation);
+        Ok(Some(caller))
     }
 
     pub async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>> {
@@ -416,6 +444,7 @@ impl Store {
             vec![crate::db::now().into(), token.0.into(), user.0.into()],
         )
         .await?;
+        self.callers.forget_user(user);
         if n == 0 {
             Err(StoreError::not_found("token"))
         } else {

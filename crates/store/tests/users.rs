@@ -378,3 +378,58 @@ partinnov_store::dual_test!(
         third.close().await.unwrap();
     }
 );
+
+partinnov_store::dual_test!(
+    remembered_callers_are_forgotten_by_this_process_changes,
+    |db| {
+        // An hour, so that only the invalidations can make an entry go within the test.
+        let store = &db
+            .store
+            .clone()
+            .remember_callers(std::time::Duration::from_secs(3600));
+        let alice = user(store, "alice@example.org", "Alice").await;
+        let bob = user(store, "bob@example.org", "Bob").await;
+        let scope = workspace(store, &alice, "asdies").await;
+        store
+            .set_member(&scope, bob.user_id, partinnov_store::Role::Editor)
+            .await
+            .unwrap();
+        let (token, secret) = store
+            .create_token(alice.user_id, "script", None, false)
+            .await
+            .unwrap();
+        let signed_out = store.create_session(alice.user_id).await.unwrap();
+        let reset = store.create_session(bob.user_id).await.unwrap();
+        for _ in 0..2 {
+            assert!(store.caller_by_token(&secret).await.unwrap().is_some());
+            assert!(store.session(&signed_out.secret).await.unwrap().is_some());
+            let (who, csrf) = store.session(&reset.secret).await.unwrap().expect("live");
+            assert_eq!((who.user_id, csrf), (bob.user_id, reset.csrf_token.clone()));
+        }
+
+        store.revoke_token(alice.user_id, token).await.unwrap();
+        store.delete_session(&signed_out.secret).await.unwrap();
+        store
+            .reset_member_password(&scope, bob.user_id, "a new password, long enough")
+            .await
+            .unwrap();
+
+        assert!(store.caller_by_token(&secret).await.unwrap().is_none());
+        assert!(store.session(&signed_out.secret).await.unwrap().is_none());
+        assert!(store.session(&reset.secret).await.unwrap().is_none());
+
+        let (_, again) = store
+            .create_token(alice.user_id, "again", None, false)
+            .await
+            .unwrap();
+        let session = store.create_session(alice.user_id).await.unwrap();
+        assert!(store.caller_by_token(&again).await.unwrap().is_some());
+        assert!(store.session(&session.secret).await.unwrap().is_some());
+        store
+            .operator_set_enabled("alice@example.org", false)
+            .await
+            .unwrap();
+        assert!(store.caller_by_token(&again).await.unwrap().is_none());
+        assert!(store.session(&session.secret).await.unwrap().is_none());
+    }
+);
