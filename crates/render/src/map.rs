@@ -76,6 +76,17 @@ pub enum Zoom {
     Departement(String),
 }
 
+impl Zoom {
+    /// The area zoomed on, with its level; `None` for all of France.
+    pub fn area(&self) -> Option<(Level, &str)> {
+        match self {
+            Zoom::France => None,
+            Zoom::Region(code) => Some((Level::Region, code)),
+            Zoom::Departement(code) => Some((Level::Departement, code)),
+        }
+    }
+}
+
 /// One area's outline, in whole hectometres from its frame's top-left corner.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feature {
@@ -363,7 +374,9 @@ fn fine(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-fn label_of(names: Names, level: Level, code: &str) -> String {
+/// How an area is named on the map and in its table: `Rhône (69)`, an EPCI by its name alone
+/// (its SIREN says nothing to a reader), the bare code when the name is unknown.
+pub fn area_label(names: Names, level: Level, code: &str) -> String {
     match names(level, code) {
         Some(n) if level == Level::Epci => n.to_owned(),
         Some(n) => format!("{n} ({code})"),
@@ -377,10 +390,9 @@ pub fn map_svg(view: &View<'_>, opts: &MapOptions) -> String {
     let terr = territories();
     let level = opts.level;
     // A zoom on an area the contours do not know draws France rather than nothing.
-    let zoom = match &opts.zoom {
-        Zoom::Region(r) if terr.get(Level::Region, r).is_none() => Zoom::France,
-        Zoom::Departement(d) if terr.get(Level::Departement, d).is_none() => Zoom::France,
-        z => z.clone(),
+    let zoom = match opts.zoom.area() {
+        Some((level, code)) if terr.get(level, code).is_none() => Zoom::France,
+        _ => opts.zoom.clone(),
     };
     let c = counts(view, level, &zoom);
     let max = c.by_area.values().copied().max().unwrap_or(0);
@@ -389,8 +401,8 @@ pub fn map_svg(view: &View<'_>, opts: &MapOptions) -> String {
     let top = 56.0;
     let mut placements: Vec<Placement> = Vec::new();
     let metro_x;
-    match &zoom {
-        Zoom::France => {
+    match zoom.area() {
+        None => {
             metro_x = inset_w + 30.0;
             for (i, fr) in terr.frames.iter().enumerate() {
                 if fr.name == "metro" {
@@ -418,13 +430,8 @@ pub fn map_svg(view: &View<'_>, opts: &MapOptions) -> String {
                 }
             }
         }
-        Zoom::Region(code) | Zoom::Departement(code) => {
+        Some((zl, code)) => {
             metro_x = 20.0;
-            let zl = if matches!(zoom, Zoom::Region(_)) {
-                Level::Region
-            } else {
-                Level::Departement
-            };
             if let Some(f) = terr.get(zl, code) {
                 let [x0, y0, x1, y1] = f.bbox;
                 let (w, h) = (f64::from(x1 - x0).max(1.0), f64::from(y1 - y0).max(1.0));
@@ -602,7 +609,7 @@ pub fn map_svg(view: &View<'_>, opts: &MapOptions) -> String {
             let r = 2.5 + 2.0 * f64::from(*n).sqrt().min(6.0);
             let label = format!(
                 "{} : {} {}",
-                label_of(opts.names, Level::Commune, code),
+                area_label(opts.names, Level::Commune, code),
                 format_int(i64::from(*n), lang),
                 crate::texts::counted(lang, i64::from(*n), Text::Partners)
             );
@@ -668,7 +675,7 @@ fn area(
     let fill = class_of(bounds, n).map_or(ZERO_COLOUR, |k| CLASS_COLOURS[k.min(4)]);
     let label = format!(
         "{} : {} {}",
-        label_of(opts.names, level, &f.code),
+        area_label(opts.names, level, &f.code),
         format_int(i64::from(n), lang),
         crate::texts::counted(lang, i64::from(n), Text::Partners)
     );
@@ -717,18 +724,13 @@ fn legend(
 ) {
     let lang = opts.lang;
     let mut y = top + 10.0;
-    if let Zoom::Region(code) | Zoom::Departement(code) = zoom {
-        let level = if matches!(zoom, Zoom::Region(_)) {
-            Level::Region
-        } else {
-            Level::Departement
-        };
+    if let Some((level, code)) = zoom.area() {
         let _ = write!(
             s,
             "<text x=\"{}\" y=\"{}\" font-weight=\"bold\" fill=\"{INK}\">{}</text>",
             num(x),
             num(y),
-            escape(&truncate(&label_of(opts.names, level, code), 40))
+            escape(&truncate(&area_label(opts.names, level, code), 40))
         );
         y += 24.0;
     }

@@ -276,31 +276,27 @@ pub fn to_carto(data: &CartoData) -> Carto {
     let organisations: Vec<Organisation> = data
         .organisations
         .iter()
-        .map(|o| Organisation {
-            id: o.id,
-            name: o.name.clone(),
-            kinds: o.kinds.clone(),
-            commune_code: o.commune_code.clone(),
-            commune_name: o.commune_name.clone(),
-            departement: o.departement_code.clone(),
-            region: o.region_code.clone(),
-            epci: o
+        .map(|o| {
+            let commune = o
                 .commune_code
                 .as_deref()
-                .and_then(partinnov_interop::geo::commune)
-                .and_then(|c| c.epci)
-                .map(String::from),
-            place: o
-                .commune_code
-                .as_deref()
-                .and_then(partinnov_interop::geo::commune)
-                .and_then(|c| c.parent)
-                .map(String::from),
-            sector: o
-                .naf
-                .as_deref()
-                .and_then(partinnov_interop::naf::section)
-                .map(String::from),
+                .and_then(partinnov_interop::geo::commune);
+            Organisation {
+                id: o.id,
+                name: o.name.clone(),
+                kinds: o.kinds.clone(),
+                commune_code: o.commune_code.clone(),
+                commune_name: o.commune_name.clone(),
+                departement: o.departement_code.clone(),
+                region: o.region_code.clone(),
+                epci: commune.and_then(|c| c.epci).map(String::from),
+                place: commune.and_then(|c| c.parent).map(String::from),
+                sector: o
+                    .naf
+                    .as_deref()
+                    .and_then(partinnov_interop::naf::section)
+                    .map(String::from),
+            }
         })
         .collect();
     let org_index: std::collections::BTreeMap<i64, usize> = data

@@ -16,11 +16,7 @@ use partinnov_domain::{
     kind::KindGroup,
     typology::{Family, PartnershipStatus},
 };
-use partinnov_render::{
-    LinkState, graph_svg,
-    map::{Level, Zoom},
-    matrix,
-};
+use partinnov_render::{LinkState, graph_svg, map::Level, matrix};
 
 use crate::{
     App,
@@ -196,40 +192,32 @@ async fn page(
     } else {
         format!("{action}?{unzoomed}&")
     };
-    let map_title = match &map.zoom {
-        Zoom::France => t.f("carto.map_title", &[("name", &name)]),
-        Zoom::Region(code) | Zoom::Departement(code) => {
-            let level = if matches!(map.zoom, Zoom::Region(_)) {
-                Level::Region
-            } else {
-                Level::Departement
-            };
+    let map_title = match map.zoom.area() {
+        None => t.f("carto.map_title", &[("name", &name)]),
+        Some((level, code)) => {
             let area = carto::area_name(level, code).unwrap_or(code);
             t.f("carto.map_title_zoom", &[("name", &name), ("area", area)])
         }
     };
     let map_svg = carto::map_svg(&view, lang, &map_title, Some(href_prefix.clone()), &map);
     let map_counts = partinnov_render::map::counts(&view, map.level, &map.zoom);
-    let map_rows = map_counts
+    let mut map_rows: Vec<(String, String)> = map_counts
         .by_area
         .iter()
         .map(|(code, n)| {
-            let label = match carto::area_name(map.level, code) {
-                Some(name) if map.level == Level::Epci => name.to_owned(),
-                Some(name) => format!("{name} ({code})"),
-                None => code.clone(),
-            };
-            (label, t.int(&i64::from(*n)))
+            (
+                partinnov_render::map::area_label(carto::area_name, map.level, code),
+                t.int(&i64::from(*n)),
+            )
         })
-        .collect::<Vec<_>>();
+        .collect();
     // Régions and départements read best in code order; EPCI and communes by name.
-    let mut map_rows = map_rows;
     if matches!(map.level, Level::Epci | Level::Commune) {
         map_rows.sort_by_key(|(label, _)| partinnov_domain::text::fold(label));
     }
-    let map_unzoom = match map.zoom {
-        Zoom::France => String::new(),
-        _ => format!("{}#carte", href_prefix.trim_end_matches(['?', '&'])),
+    let map_unzoom = match map.zoom.area() {
+        None => String::new(),
+        Some(_) => format!("{}#carte", href_prefix.trim_end_matches(['?', '&'])),
     };
     let region_rows = map_counts
         .by_region
