@@ -6,34 +6,8 @@ mod common;
 use chrono::NaiveDate;
 use common::*;
 use partinnov_domain::typology::{Form, PartnershipStatus};
-use partinnov_store::{
-    OrganisationId, Role,
-    organisations::{OrganisationDraft, Territory},
-    partnerships::FormPeriod,
-};
+use partinnov_store::{Role, partnerships::FormPeriod};
 use reqwest::StatusCode;
-
-/// An organisation at a commune of the official geographic code.
-async fn located(store: &partinnov_store::Store, name: &str, commune: &str) -> OrganisationId {
-    let c = partinnov_interop::geo::commune(commune).expect("commune");
-    let loader = store.loader().await.unwrap();
-    let id = loader
-        .organisation(&OrganisationDraft {
-            name: name.into(),
-            territory: Some(Territory {
-                commune_code: c.code.into(),
-                commune_name: c.name.into(),
-                epci_code: c.epci.map(Into::into),
-                departement_code: c.departement.into(),
-                region_code: c.region.into(),
-            }),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    loader.commit().await.unwrap();
-    id
-}
 
 fn svgs(html: &str) -> Vec<&str> {
     html.match_indices("<svg ")
@@ -328,7 +302,7 @@ partinnov_store::dual_test!(
             ("Recyclerie du Tonkin", "69266"),
             ("Filature du Nord", "59350"),
         ] {
-            let org = located(s, name, commune).await;
+            let org = located(s, name, None, commune).await;
             partnership(s, &alice, &draft(name, org, Form::SousTraitance)).await;
         }
         let b = app.sign_in(&alice.email).await;

@@ -5,43 +5,9 @@
 mod common;
 
 use common::*;
-use partinnov_domain::{
-    identity::{Siret, synthetic_siret},
-    typology::Form,
-};
-use partinnov_store::{
-    OrganisationId,
-    organisations::{OrganisationDraft, Territory},
-};
+use partinnov_domain::{identity::synthetic_siret, typology::Form};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn org(
-    store: &partinnov_store::Store,
-    name: &str,
-    siret: Option<Siret>,
-    commune: &str,
-) -> OrganisationId {
-    let c = partinnov_interop::geo::commune(commune).expect("commune");
-    let loader = store.loader().await.unwrap();
-    let id = loader
-        .organisation(&OrganisationDraft {
-            name: name.into(),
-            siret,
-            territory: Some(Territory {
-                commune_code: c.code.into(),
-                commune_name: c.name.into(),
-                epci_code: None,
-                departement_code: c.departement.into(),
-                region_code: c.region.into(),
-            }),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    loader.commit().await.unwrap();
-    id
-}
 
 fn pair_of(groups: &Value, a: i64, b: i64) -> Option<&Value> {
     groups.as_array()?.iter().find_map(|g| {
@@ -58,18 +24,18 @@ partinnov_store::dual_test!(
         let s = &db.store;
         let app = spawn(s).await;
         let me = person(s, "atelier", "Claire").await;
-        let keep = org(
+        let keep = located(
             s,
             "SARL Les Jardins d'Éole",
             Some(synthetic_siret(7)),
             "01034",
         )
         .await;
-        let dup = org(s, "Jardins Eole (Les)", None, "01034").await;
-        let anjou = org(s, "Envie Anjou", None, "49007").await;
-        let autonomie = org(s, "Envie Autonomie", None, "49007").await;
-        let e1 = org(s, "Envie Rhône", Some(synthetic_siret(8)), "69123").await;
-        let e2 = org(s, "Envie Rhône", Some(synthetic_siret(9)), "69123").await;
+        let dup = located(s, "Jardins Eole (Les)", None, "01034").await;
+        let anjou = located(s, "Envie Anjou", None, "49007").await;
+        let autonomie = located(s, "Envie Autonomie", None, "49007").await;
+        let e1 = located(s, "Envie Rhône", Some(synthetic_siret(8)), "69123").await;
+        let e2 = located(s, "Envie Rhône", Some(synthetic_siret(9)), "69123").await;
 
         let groups = app.get(&me.token, "/api/v1/organisations/duplicates").await;
         assert_eq!(groups.status, StatusCode::OK, "{}", groups.text);
@@ -154,8 +120,8 @@ partinnov_store::dual_test!(
         let s = &db.store;
         let app = spawn(s).await;
         let me = person(s, "atelier", "Claire").await;
-        let e1 = org(s, "Envie Rhône", Some(synthetic_siret(8)), "69123").await;
-        let e2 = org(s, "Envie Rhône Est", Some(synthetic_siret(9)), "69123").await;
+        let e1 = located(s, "Envie Rhône", Some(synthetic_siret(8)), "69123").await;
+        let e2 = located(s, "Envie Rhône Est", Some(synthetic_siret(9)), "69123").await;
         let refused = app
             .post(
                 &me.token,

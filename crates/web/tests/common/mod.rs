@@ -5,12 +5,12 @@
 
 use chrono::NaiveDate;
 use partinnov_domain::{
-    identity::synthetic_siret,
+    identity::{Siret, synthetic_siret},
     typology::{Form, PartnershipStatus},
 };
 use partinnov_store::{
     OrganisationId, PartnershipId, Role, Store, UserId, WorkspaceId,
-    organisations::OrganisationDraft,
+    organisations::{OrganisationDraft, Territory},
     partnerships::{FormPeriod, PartnershipDraft},
     users::NewUser,
     workspaces::NewWorkspace,
@@ -130,6 +130,35 @@ pub async fn organisation(store: &Store, name: &str, seed: u64) -> OrganisationI
             name: name.to_owned(),
             siret: Some(synthetic_siret(seed)),
             head_office: true,
+            ..Default::default()
+        })
+        .await
+        .expect("organisation");
+    loader.commit().await.expect("commit");
+    id
+}
+
+/// An organisation at a commune of the official geographic code (with its EPCI, département
+/// and région), with or without a SIRET.
+pub async fn located(
+    store: &Store,
+    name: &str,
+    siret: Option<Siret>,
+    commune: &str,
+) -> OrganisationId {
+    let c = partinnov_interop::geo::commune(commune).expect("commune");
+    let loader = store.loader().await.expect("loader");
+    let id = loader
+        .organisation(&OrganisationDraft {
+            name: name.into(),
+            siret,
+            territory: Some(Territory {
+                commune_code: c.code.into(),
+                commune_name: c.name.into(),
+                epci_code: c.epci.map(Into::into),
+                departement_code: c.departement.into(),
+                region_code: c.region.into(),
+            }),
             ..Default::default()
         })
         .await
