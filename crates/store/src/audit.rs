@@ -52,24 +52,45 @@ pub(crate) struct Record<'a, T: Serialize> {
 }
 
 pub(crate) async fn record<T: Serialize>(c: &impl ConnectionTrait, r: Record<'_, T>) -> Result<()> {
-    let to_json = |v: Option<&T>| v.map(|v| serde_json::to_string(v).unwrap_or_default());
     db::exec(
         c,
         "INSERT INTO audit_events (workspace_id, user_id, entity, entity_id, action, before_json, after_json, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        vec![
-            r.workspace.map(|w| w.0).into(),
-            r.user.map(|u| u.0).into(),
-            r.entity.into(),
-            r.entity_id.into(),
-            r.action.as_str().into(),
-            to_json(r.before).into(),
-            to_json(r.after).into(),
-            crate::db::now().into(),
-        ],
+        r.values(crate::db::now()),
     )
     .await?;
     Ok(())
+}
+
+/// Records many events in a few multi-row statements (imports): the same rows as
+/// `record` for each, all at the same time.
+pub(crate) async fn record_many<'a, T: Serialize + 'a>(
+    c: &impl ConnectionTrait,
+    records: impl IntoIterator<Item = Record<'a, T>>,
+) -> Result<()> {
+    let at = crate::db::now();
+    db::insert_rows(
+        c,
+        "audit_events (workspace_id, user_id, entity, entity_id, action, before_json, after_json, at)",
+        records.into_iter().map(|r| r.values(at)).collect(),
+    )
+    .await
+}
+
+impl<T: Serialize> Record<'_, T> {
+    fn values(&self, at: DateTime<Utc>) -> Vec<sea_orm::Value> {
+        let to_json = |v: Option<&T>| v.map(|v| serde_json::to_string(v).unwrap_or_default());
+        vec![
+            self.workspace.map(|w| w.0).into(),
+            self.user.map(|u| u.0).into(),
+            self.entity.into(),
+            self.entity_id.into(),
+            self.action.as_str().into(),
+            to_json(self.before).into(),
+            to_json(self.after).into(),
+            at.into(),
+        ]
+    }
 }
 
 /// The history of one row, oldest first. Callers check access to the row first.

@@ -2,6 +2,8 @@
 //! figures by year. Not workspace-scoped; any signed-in user reads it, and editors of at
 //! least one workspace (or administrators) write it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use partinnov_domain::{
     identity::{Siren, Siret},
@@ -257,6 +259,23 @@ pub(crate) async fn load_many(
         ids,
     )
     .await?;
+    // Grouped once: a page of a thousand organisations must not scan every kind per row.
+    let mut kinds_of: HashMap<i64, Vec<String>> = HashMap::new();
+    for k in kinds {
+        kinds_of.entry(k.organisation_id).or_default().push(k.kind);
+    }
+    let mut figures_of: HashMap<i64, Vec<KeyFigures>> = HashMap::new();
+    for f in figures {
+        figures_of
+            .entry(f.organisation_id)
+            .or_default()
+            .push(KeyFigures {
+                year: f.year,
+                staff: f.staff,
+                insertion_staff: f.insertion_staff,
+                turnover_cents: f.turnover_cents,
+            });
+    }
     rows.into_iter()
         .map(|r| {
             let territory = match (r.commune_code, r.departement_code, r.region_code) {
@@ -285,10 +304,11 @@ pub(crate) async fn load_many(
                     .map(Siren::parse)
                     .transpose()
                     .map_err(|_| corrupt("siren"))?,
-                kinds: kinds
+                kinds: kinds_of
+                    .remove(&r.id)
+                    .unwrap_or_default()
                     .iter()
-                    .filter(|k| k.organisation_id == r.id)
-                    .map(|k| k.kind.parse().map_err(|_| corrupt("kind")))
+                    .map(|k| k.parse().map_err(|_| corrupt("kind")))
                     .collect::<Result<_>>()?,
                 legal_form: r.legal_form,
                 ess: r.ess,
@@ -298,16 +318,7 @@ pub(crate) async fn load_many(
                 territory,
                 head_office: r.head_office,
                 website: r.website,
-                figures: figures
-                    .iter()
-                    .filter(|f| f.organisation_id == r.id)
-                    .map(|f| KeyFigures {
-                        year: f.year,
-                        staff: f.staff,
-                        insertion_staff: f.insertion_staff,
-                        turnover_cents: f.turnover_cents,
-                    })
-                    .collect(),
+                figures: figures_of.remove(&r.id).unwrap_or_default(),
             };
             Ok(Organisation {
                 id: OrganisationId(r.id),
@@ -536,6 +547,115 @@ pub(crate) async fn insert_organisation(
     )
     .await?;
     Ok(OrganisationId(id))
+}
+
+/// Organisations created together by an import: each gets its id at once, and the rows,
+/// kinds, figures and audit events that `insert_organisation` would write are written by
+/// `flush` in a few multi-row statements. The caller flushes before anything that reads
+/// or points at them, and before the transaction ends.
+pub(crate) struct NewOrganisations {
+    user: Option<crate::UserId>,
+    ids: db::ReservedIds,
+    pending: Vec<(i64, OrganisationDraft)>,
+}
+
+impl NewOrganisations {
+    /// Drafts kept in memory between two writes (more than one multi-row statement holds).
+    const BATCH: usize = 2000;
+
+    pub(crate) fn new(user: Option<crate::UserId>) -> Self {
+        Self {
+            user,
+            ids: db::ReservedIds::new("organisations"),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Checks `d` as `insert_organisation` does and gives it its id. The registry's SIRETs
+    /// are the caller's to check (an import matches them in memory); a SIRET stored
+    /// meanwhile makes `flush` fail on the unique constraint, and the transaction with it.
+    pub(crate) async fn add(
+        &mut self,
+        c: &impl ConnectionTrait,
+        d: &OrganisationDraft,
+    ) -> Result<OrganisationId> {
+        validate(d)?;
+        let id = self.ids.take(c).await?;
+        self.pending.push((id, d.clone()));
+        if self.pending.len() >= Self::BATCH {
+            self.flush(c).await?;
+        }
+        Ok(OrganisationId(id))
+    }
+
+    pub(crate) async fn flush(&mut self, c: &impl ConnectionTrait) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let now = crate::db::now();
+        let mut rows = Vec::with_capacity(pending.len());
+        let mut kinds = Vec::new();
+        let mut figures = Vec::new();
+        for (id, d) in &pending {
+            let mut row = vec![(*id).into()];
+            row.extend(values(d));
+            row.extend([now.into(), now.into()]);
+            rows.push(row);
+            let mut ks = d.kinds.clone();
+            ks.sort_by_key(|k| k.as_str());
+            ks.dedup();
+            kinds.extend(
+                ks.into_iter()
+                    .map(|k| vec![(*id).into(), k.as_str().into()]),
+            );
+            figures.extend(d.figures.iter().map(|f| {
+                vec![
+                    (*id).into(),
+                    f.year.into(),
+                    f.staff.into(),
+                    f.insertion_staff.into(),
+                    f.turnover_cents.into(),
+                ]
+            }));
+        }
+        let written = db::insert_rows(
+            c,
+            "organisations (id, name, name_folded, siren, siret, legal_form, ess, naf, address, postcode, commune_code, \
+             commune_name, epci_code, departement_code, region_code, head_office, website, created_at, updated_at)",
+            rows,
+        )
+        .await;
+        match written {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(StoreError::Duplicate {
+                    field: "siret",
+                    existing_id: None,
+                });
+            }
+            other => other?,
+        }
+        db::insert_rows(c, "organisation_kinds (organisation_id, kind)", kinds).await?;
+        db::insert_rows(
+            c,
+            "organisation_figures (organisation_id, year, staff, insertion_staff, turnover_cents)",
+            figures,
+        )
+        .await?;
+        audit::record_many(
+            c,
+            pending.iter().map(|(id, d)| Record {
+                workspace: None,
+                user: self.user,
+                entity: "organisation",
+                entity_id: *id,
+                action: Action::Create,
+                before: None,
+                after: Some(d),
+            }),
+        )
+        .await
+    }
 }
 
 /// Saves `d` over organisation `id` if it is still at `version`, in an open transaction,

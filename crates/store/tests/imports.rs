@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use partinnov_domain::{
     identity::synthetic_siret,
+    kind::StructureKind,
     typology::{Form, PartnershipStatus},
 };
 use partinnov_store::{
@@ -336,5 +337,105 @@ dual_test!(
             .await
             .unwrap();
         assert_eq!(again.count(RowOutcome::Unchanged), 2);
+    }
+);
+
+dual_test!(
+    thousands_of_new_organisations_are_written_whole_with_their_kinds_and_history,
+    |db| {
+        // More rows than one batch and than one multi-row statement holds, between an
+        // organisation made by hand before and one after.
+        let store = &db.store;
+        let owner = user(store, "dir@exemple.fr", "Direction").await;
+        let scope = workspace(store, &owner, "aci").await;
+        let before = store
+            .create_organisation(&owner, &org("Régie de quartier", Some(9_999)))
+            .await
+            .unwrap();
+        let target = ImportTarget::member(&scope).unwrap();
+        let rows: Vec<ImportRow> = (0..3_500u64)
+            .map(|i| ImportRow {
+                line: i as usize + 2,
+                org: OrganisationDraft {
+                    kinds: if i.is_multiple_of(2) {
+                        vec![StructureKind::EntTpe, StructureKind::Ei]
+                    } else {
+                        vec![]
+                    },
+                    ess: i.is_multiple_of(3),
+                    ..org(
+                        &format!("Atelier numéro {i}"),
+                        (!i.is_multiple_of(5)).then_some(i + 1),
+                    )
+                },
+                item: ImportItem::Organisation,
+            })
+            .collect();
+        let first = store
+            .import(&target, &rows, ImportOptions::default())
+            .await
+            .unwrap();
+        assert!(
+            first.written && first.problems.is_empty(),
+            "{:?}",
+            first.problems
+        );
+        assert_eq!(first.count(RowOutcome::Created), 3_500);
+        assert_eq!(organisation_count(store).await, 3_501);
+
+        let mut ids: Vec<i64> = first.results.iter().map(|r| r.organisation_id.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 3_500, "one organisation per row");
+        assert!(ids[0] > before.0, "new ids come after the registry's");
+        for r in [&first.results[0], &first.results[1], &first.results[3_499]] {
+            let i = (r.line - 2) as u64;
+            let stored = store.organisation(r.organisation_id).await.unwrap();
+            assert_eq!(
+                stored.data.name,
+                format!("Atelier numéro {i}"),
+                "line {}",
+                r.line
+            );
+            assert_eq!(
+                stored.data.siret,
+                (!i.is_multiple_of(5)).then(|| synthetic_siret(i + 1))
+            );
+            assert_eq!(stored.data.ess, i.is_multiple_of(3));
+            let kinds = if i.is_multiple_of(2) {
+                vec![StructureKind::Ei, StructureKind::EntTpe]
+            } else {
+                vec![]
+            };
+            assert_eq!(stored.data.kinds, kinds, "line {}", r.line);
+            assert_eq!(stored.data.territory, Some(angers()));
+            let history = store.organisation_history(r.organisation_id).await.unwrap();
+            assert_eq!(history.len(), 1, "line {}", r.line);
+            assert_eq!(history[0].action, "create");
+            assert_eq!(history[0].user_id, Some(owner.user_id.0));
+            assert!(
+                history[0]
+                    .after_json
+                    .as_deref()
+                    .unwrap()
+                    .contains(&stored.data.name),
+                "the audit event holds the row"
+            );
+        }
+
+        // The same file again finds every row, by SIRET or by name and commune.
+        let again = store
+            .import(&target, &rows, ImportOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(again.count(RowOutcome::Unchanged), 3_500);
+        assert_eq!(organisation_count(store).await, 3_501);
+
+        // The database's own numbering carries on after the imported ids.
+        let after = store
+            .create_organisation(&owner, &org("Ressourcerie du Lac", None))
+            .await
+            .unwrap();
+        assert!(after.0 > *ids.last().unwrap());
     }
 );

@@ -2,6 +2,8 @@
 //! without the database is checked here: identifiers, communes and postcodes against the
 //! official geography, forms against the typology, dates and their order.
 
+use std::{collections::HashMap, sync::OnceLock};
+
 use chrono::NaiveDate;
 use partinnov_domain::{
     event::{OutcomeKind, PersonRef},
@@ -533,13 +535,21 @@ fn names_match(c: &Commune, wanted: &str) -> bool {
     k == wanted || (c.is_arrondissement() && k.starts_with(&format!("{wanted} ")))
 }
 
+/// The communes (not arrondissements) whose name has this key, by code. The keys of the
+/// 35,000 communes are computed once: a file of unknown postcodes looks names up per row.
 fn communes_named(key: &str) -> Vec<&'static Commune> {
-    let mut found: Vec<&'static Commune> = geo::communes()
-        .iter()
-        .filter(|c| !c.is_arrondissement() && commune_key(c.name) == key)
-        .collect();
-    found.sort_by_key(|c| c.code);
-    found
+    static BY_KEY: OnceLock<HashMap<String, Vec<&'static Commune>>> = OnceLock::new();
+    let index = BY_KEY.get_or_init(|| {
+        let mut index: HashMap<String, Vec<&'static Commune>> = HashMap::new();
+        for c in geo::communes().iter().filter(|c| !c.is_arrondissement()) {
+            index.entry(commune_key(c.name)).or_default().push(c);
+        }
+        for found in index.values_mut() {
+            found.sort_by_key(|c| c.code);
+        }
+        index
+    });
+    index.get(key).cloned().unwrap_or_default()
 }
 
 fn resolve_commune(c: &mut Cells<'_>, postcode: Option<&str>) -> Option<&'static Commune> {

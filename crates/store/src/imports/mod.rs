@@ -22,7 +22,7 @@ use partinnov_domain::{
     text::{fold, name_key},
     typology::{InteractionKind, Involvement, PartnershipStatus, Potential, Priority},
 };
-use sea_orm::FromQueryResult;
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
 use crate::{
@@ -30,8 +30,8 @@ use crate::{
     WorkspaceScope, db,
     error::Result,
     organisations::{
-        COLUMNS as ORG_COLUMNS, OrganisationDraft, Row as OrgRow, insert_organisation, load_many,
-        update_organisation_in,
+        COLUMNS as ORG_COLUMNS, NewOrganisations, Organisation, OrganisationDraft, Row as OrgRow,
+        load_many, update_organisation_in,
     },
     partnerships::{
         FormPeriod, PartnershipDraft, fetch_in, insert_partnership, today, update_partnership_in,
@@ -486,6 +486,58 @@ fn merge_contact(
     (before, m)
 }
 
+/// The registry organisations the file's rows match, read a thousand at a time in the
+/// order of the file rather than one query per row (a re-import of 100,000 rows is
+/// mostly such reads). Each is handed out once, so a second row about the same
+/// organisation reads it again, with what the first row changed.
+struct StoredOrganisations {
+    order: Vec<i64>,
+    next: usize,
+    read: HashMap<i64, Organisation>,
+}
+
+impl StoredOrganisations {
+    const BATCH: usize = 1000;
+
+    fn new(matches: impl Iterator<Item = (i64, MatchedBy)>) -> Self {
+        let mut seen = std::collections::HashSet::new();
+        Self {
+            order: matches.map(|m| m.0).filter(|id| seen.insert(*id)).collect(),
+            next: 0,
+            read: HashMap::new(),
+        }
+    }
+
+    fn take(&mut self, id: i64) -> Option<Organisation> {
+        self.read.remove(&id)
+    }
+
+    /// Reads `id` with the next organisations of the file not read yet.
+    async fn read(&mut self, c: &impl ConnectionTrait, id: i64) -> Result<Organisation> {
+        let mut ids = vec![id];
+        while ids.len() < Self::BATCH && self.next < self.order.len() {
+            let next = self.order[self.next];
+            self.next += 1;
+            if next != id && !self.read.contains_key(&next) {
+                ids.push(next);
+            }
+        }
+        let rows: Vec<OrgRow> = db::all(
+            c,
+            &format!(
+                "SELECT {ORG_COLUMNS} FROM organisations o WHERE o.id IN ({})",
+                db::placeholders(1, ids.len())
+            ),
+            ids.into_iter().map(Into::into).collect(),
+        )
+        .await?;
+        for o in load_many(c, rows).await? {
+            self.read.insert(o.id.0, o);
+        }
+        self.take(id).ok_or(StoreError::not_found("organisation"))
+    }
+}
+
 #[derive(FromQueryResult)]
 struct Member {
     id: i64,
@@ -540,6 +592,11 @@ impl Store {
         let mut results = Vec::new();
         // Identity of each row's organisation / partnership / contact → first line.
         let mut seen: HashMap<String, usize> = HashMap::new();
+        // New organisations are written in batches; anything else that reads or points at
+        // the registry flushes them first.
+        let mut created = NewOrganisations::new(target.user);
+        let mut stored_orgs =
+            StoredOrganisations::new(rows.iter().filter_map(|r| index.find(&r.org)));
         for row in rows {
             let matched = index.find(&row.org);
             let org_key = file_key(&row.org, matched.map(|m| m.0));
@@ -576,6 +633,7 @@ impl Store {
                 ImportItem::Outcome(_) | ImportItem::Interaction(_)
             ) {
                 seen.insert(key, row.line);
+                created.flush(&txn).await?;
                 match events::import_event(&txn, target, row, matched, &partners, opts.update)
                     .await?
                 {
@@ -625,16 +683,7 @@ impl Store {
             let mut org_outcome = RowOutcome::Unchanged;
             let (org_id, org_name) = match matched {
                 None => {
-                    // The audit event names the importer (the caller's other fields are unused).
-                    let author = target.user.map(|user_id| crate::Caller {
-                        user_id,
-                        name: String::new(),
-                        email: String::new(),
-                        is_admin: false,
-                        only_workspace: None,
-                        read_only: false,
-                    });
-                    let id = match insert_organisation(&txn, author.as_ref(), &row.org).await {
+                    let id = match created.add(&txn, &row.org).await {
                         Ok(id) => id,
                         Err(StoreError::Invalid { field, code }) => {
                             problems.push(ImportProblem {
@@ -664,16 +713,14 @@ impl Store {
                     (id, row.org.name.trim().to_owned())
                 }
                 Some((id, _)) => {
-                    let rows: Vec<OrgRow> = db::all(
-                        &txn,
-                        &format!("SELECT {ORG_COLUMNS} FROM organisations o WHERE o.id = $1"),
-                        vec![id.into()],
-                    )
-                    .await?;
-                    let stored = load_many(&txn, rows)
-                        .await?
-                        .pop()
-                        .ok_or(StoreError::not_found("organisation"))?;
+                    let stored = match stored_orgs.take(id) {
+                        Some(o) => o,
+                        None => {
+                            // An organisation created earlier in this file, or read again.
+                            created.flush(&txn).await?;
+                            stored_orgs.read(&txn, id).await?
+                        }
+                    };
                     let merged = merge_org(&stored.data, &row.org);
                     if merged != stored.data && opts.update {
                         update_organisation_in(
@@ -693,6 +740,9 @@ impl Store {
             // Later rows naming this organisation differently are duplicates of this one.
             seen.entry(row_key(&row.item, file_key(&row.org, Some(org_id.0))))
                 .or_insert(row.line);
+            if !matches!(row.item, ImportItem::Organisation) {
+                created.flush(&txn).await?;
+            }
 
             let (outcome, entity_id) = match &row.item {
                 ImportItem::Organisation => (org_outcome, None),
@@ -845,6 +895,7 @@ impl Store {
                 entity_id,
             });
         }
+        created.flush(&txn).await?;
         problems.sort_by_key(|p| p.line);
         let refused = !problems.is_empty() || opts.rejected_before > 0;
         let write = !(opts.dry_run || (opts.all_or_nothing && refused));
