@@ -543,3 +543,55 @@ fn a_libreoffice_sheet_reads_its_typed_cells_and_its_rows_check_like_csv() {
         .collect();
     assert_eq!(problems, [(3, "Degré d'implication")], "{:?}", c.problems);
 }
+
+#[test]
+fn a_commune_is_found_by_its_name_when_the_postcode_is_a_cedex_or_missing() {
+    let c = check(
+        Kind::Organisations,
+        "Raison sociale;Code postal;Ville\n\
+Mairie;69289;Lyon Cedex 03\n\
+Garage;;Bourg-en-Bresse\n\
+Atelier;;St-Priest\n\
+Scierie;;Villenouvelle-sur-Rien\n\
+Ferme;;Saint-Denis\n\
+Boutique;99999;Lyon\n",
+    );
+    let communes: Vec<(usize, Option<&str>)> = c
+        .rows
+        .iter()
+        .map(|r| (r.line, r.record.org().commune.map(|c| c.code)))
+        .collect();
+    // A CEDEX code: the one Lyon of the Rhône; a name alone when it is unique in France.
+    assert_eq!(communes, [(2, Some("69123")), (3, Some("01053"))]);
+    let problems: Vec<(usize, &str)> = c
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str()))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![(4, "Ville"), (5, "Ville"), (6, "Ville"), (7, "Code postal")]
+    );
+    // "St" is read "Saint"; Saint-Priest is in the Ardèche, the Creuse and the Rhône.
+    assert!(
+        c.problems[0]
+            .message
+            .contains("plusieurs communes s'appellent")
+    );
+    assert!(
+        c.problems[0].message.contains("07, 23, 69"),
+        "{}",
+        c.problems[0].message
+    );
+    assert!(c.problems[1].message.contains("commune inconnue"));
+    assert!(
+        c.problems[2]
+            .message
+            .contains("plusieurs communes s'appellent")
+    );
+    assert!(
+        c.problems[3]
+            .message
+            .contains("code postal inconnu « 99999 »")
+    );
+}
