@@ -144,6 +144,174 @@ fn dedup_lists_candidate_groups_as_json() {
 /// French Excel CSV and as XLSX, arrives whole in another through `partinnov import`, and
 /// the second export is the first one, identifiers aside. Then the workspace's
 /// partnerships make the same trip, each form with its own period.
+/// A new database with one owner and one empty workspace `slug`.
+fn empty_workspace(url: &str, slug: &str) {
+    for args in [
+        vec!["migrate", "--database-url", url],
+        vec![
+            "user",
+            "create",
+            "--database-url",
+            url,
+            "--email",
+            "dir@example.org",
+            "--name",
+            "Directrice",
+            "--password",
+            "motdepasse-long",
+        ],
+        vec![
+            "workspace",
+            "create",
+            "--database-url",
+            url,
+            "--slug",
+            slug,
+            "--name",
+            "Réseau",
+            "--owner",
+            "dir@example.org",
+        ],
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn the_registry_travels_in_the_data_inclusion_schema_and_its_rules_are_checked() {
+    use partinnov_interop::datainclusion::{Structure, validate};
+    let dir = Scratch::new("datainclusion");
+    let first = dir.sqlite_url();
+    let (code, _, err) = run(&["gen", "--database-url", &first, "--scale", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let structures = |url: &str, file: &str| -> Vec<Structure> {
+        let out = dir.path().join(file);
+        let (code, _, err) = run(&[
+            "export",
+            "organisations",
+            "--database-url",
+            url,
+            "--format",
+            "datainclusion-json",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "export: {err}");
+        let mut list: Vec<Structure> =
+            serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        assert!(list.iter().all(|s| validate(s).is_empty()));
+        // The identifiers and the days of last change are each database's own.
+        for s in &mut list {
+            s.id.clear();
+            s.date_maj = None;
+        }
+        list.sort_by(|a, b| (&a.nom, &a.siret).cmp(&(&b.nom, &b.siret)));
+        list
+    };
+    let mut original = structures(&first, "structures.json");
+    assert!(original.len() > 20);
+    // A company's size is not in the national typology: « établissement privé » comes
+    // back as an organisation of no particular kind, which is exported without a code.
+    let companies = original
+        .iter_mut()
+        .filter(|s| s.typologie.as_deref() == Some("ETABL_PRI"))
+        .map(|s| s.typologie = None)
+        .count();
+    assert!(companies > 0);
+    for (n, format) in ["datainclusion-json", "datainclusion-csv"]
+        .into_iter()
+        .enumerate()
+    {
+        let sent = dir.path().join(format!("envoi-{n}"));
+        let (code, _, err) = run(&[
+            "export",
+            "organisations",
+            "--database-url",
+            &first,
+            "--format",
+            format,
+            "--out",
+            sent.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let second = format!(
+            "sqlite:{}",
+            dir.path().join(format!("autre-{n}.sqlite")).display()
+        );
+        empty_workspace(&second, "reseau");
+        let (code, stdout, err) = run(&[
+            "import",
+            "organisations",
+            sent.to_str().unwrap(),
+            "--workspace",
+            "reseau",
+            "--database-url",
+            &second,
+        ]);
+        let stdout = String::from_utf8_lossy(&stdout);
+        assert_eq!(code, 0, "import {format}: {err} {stdout}");
+        if format == "datainclusion-json" {
+            assert!(stdout.contains("JSON au schéma data·inclusion"), "{stdout}");
+        }
+        assert_eq!(
+            structures(&second, &format!("retour-{n}.json")),
+            original,
+            "{format}: the same structures after the trip"
+        );
+    }
+
+    // A file from elsewhere that breaks the schema's rules: each refusal located, nothing
+    // written.
+    let third = format!("sqlite:{}", dir.path().join("troisieme.sqlite").display());
+    empty_workspace(&third, "reseau");
+    let broken = dir.path().join("structures-cassees.json");
+    std::fs::write(
+        &broken,
+        r#"{"items": [
+  {"id": "a1", "nom": "Envie Rhône", "siret": "13003013300016", "code_postal": 69003, "commune": "Lyon", "typologie": "EI"},
+  {"id": "a2", "nom": "AB", "code_postal": "69003", "commune": "Lyon"},
+  {"id": "", "nom": "Les Ateliers du Rhône", "code_postal": "69003", "commune": "Lyon"},
+  {"id": "a4", "nom": "Régie de quartier.", "code_postal": "69003", "commune": "Lyon",
+   "site_web": "www.regie.fr"}
+]}"#,
+    )
+    .unwrap();
+    let report = dir.path().join("rapport.json");
+    let (code, _, err) = run(&[
+        "import",
+        "organisations",
+        broken.to_str().unwrap(),
+        "--workspace",
+        "reseau",
+        "--database-url",
+        &third,
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_ne!(code, 0, "{err}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let found: Vec<(u64, &str)> = report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["line"].as_u64().unwrap(), p["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [(3, "nom"), (4, "id"), (5, "nom"), (5, "site_web")],
+        "{report:#}"
+    );
+    assert!(
+        report["rejected"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("entre 3 et 150 caractères (2 ici) (règle du schéma data·inclusion)")
+    );
+    assert_eq!(structures(&third, "vide.json"), vec![], "nothing written");
+}
+
 #[test]
 fn an_exported_registry_imported_elsewhere_gives_back_the_same_data() {
     let dir = Scratch::new("roundtrip");
@@ -203,36 +371,7 @@ fn an_exported_registry_imported_elsewhere_gives_back_the_same_data() {
             dir.path().join(format!("autre-{n}.sqlite")).display()
         );
         let sent = export(&first, format, &format!("envoi-{file}"));
-        for args in [
-            vec!["migrate", "--database-url", &second],
-            vec![
-                "user",
-                "create",
-                "--database-url",
-                &second,
-                "--email",
-                "dir@example.org",
-                "--name",
-                "Directrice",
-                "--password",
-                "motdepasse-long",
-            ],
-            vec![
-                "workspace",
-                "create",
-                "--database-url",
-                &second,
-                "--slug",
-                "reseau",
-                "--name",
-                "Réseau",
-                "--owner",
-                "dir@example.org",
-            ],
-        ] {
-            let (code, _, err) = run(&args);
-            assert_eq!(code, 0, "{args:?}: {err}");
-        }
+        empty_workspace(&second, "reseau");
         let (code, stdout, err) = run(&[
             "import",
             "organisations",

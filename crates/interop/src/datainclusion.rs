@@ -65,6 +65,56 @@ pub const COLUMNS: [&str; 15] = [
     "date_maj",
 ];
 
+/// True when a table's headers are the schema's field names (its CSV form, or its JSON
+/// read as a table): then its typology codes are read as such and its rules apply. The
+/// referential's files may have more fields than ours; `id`, `nom` and two more of its
+/// distinctive names are enough.
+pub fn is_schema_table(headers: &[String]) -> bool {
+    let has = |name: &str| headers.iter().any(|h| h.trim() == name);
+    let distinctive = [
+        "siret",
+        "code_postal",
+        "code_insee",
+        "typologie",
+        "reseaux_porteurs",
+        "date_maj",
+        "complement_adresse",
+        "site_web",
+    ];
+    has("id") && has("nom") && distinctive.iter().filter(|n| has(n)).count() >= 2
+}
+
+/// A table row as a structure, by the schema's field names (for [`validate`]).
+pub fn structure_of(headers: &[String], cells: &[String]) -> Structure {
+    let get = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .and_then(|i| cells.get(i))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    Structure {
+        id: get("id").unwrap_or_default(),
+        source: get("source"),
+        nom: get("nom").unwrap_or_default(),
+        siret: get("siret"),
+        commune: get("commune"),
+        code_postal: get("code_postal"),
+        code_insee: get("code_insee"),
+        adresse: get("adresse"),
+        complement_adresse: get("complement_adresse"),
+        telephone: get("telephone"),
+        courriel: get("courriel"),
+        site_web: get("site_web"),
+        typologie: get("typologie"),
+        reseaux_porteurs: get("reseaux_porteurs")
+            .map(|v| v.split(',').map(|n| n.trim().to_owned()).collect())
+            .unwrap_or_default(),
+        date_maj: get("date_maj"),
+    }
+}
+
 /// The referential's code for a set of our kinds: the most specific kind (in our order,
 /// insertion structures first) that has an exact code, else the nearest broader code.
 pub fn typologie_of(kinds: &[StructureKind]) -> Option<&'static str> {
@@ -114,8 +164,11 @@ pub fn kind_of(typologie: &str) -> (Option<StructureKind>, bool) {
         "CD" | "DEPT" => Some(StructureKind::Dept),
         "REG" => Some(StructureKind::Reg),
         "ETAT" | "DEETS" | "PREF" => Some(StructureKind::Etat),
-        "" => None,
-        _ => Some(StructureKind::Autre),
+        // A private establishment: a company, of a size the code does not say; "ESS"
+        // says only that the structure belongs to the social economy.
+        "ETABL_PRI" | "ESS" | "" => None,
+        // One of our own codes (ESAT, COOP, ENT_PME…), as our exports may carry them.
+        other => Some(other.parse().unwrap_or(StructureKind::Autre)),
     };
     (kind, code == "ESS")
 }
@@ -328,8 +381,10 @@ mod tests {
             let code = typologie_of(&[k]).unwrap();
             assert_eq!(kind_of(code), (Some(k), false), "{code}");
         }
-        assert_eq!(kind_of("ESS"), (Some(Autre), true));
+        assert_eq!(kind_of("ESS"), (None, true));
+        assert_eq!(kind_of("ETABL_PRI"), (None, false));
         assert_eq!(kind_of("ml"), (Some(Autre), false));
+        assert_eq!(kind_of("esat"), (Some(Esat), false));
     }
 
     #[test]

@@ -409,7 +409,9 @@ pub fn data_inclusion(items: &[Organisation]) -> Vec<Structure> {
                 code_insee: t.map(|t| t.commune_code.clone()),
                 adresse: d.address.clone(),
                 site_web: d.website.clone(),
-                typologie: datainclusion::typologie_of(&d.kinds).map(str::to_owned),
+                typologie: datainclusion::typologie_of(&d.kinds)
+                    .or(d.ess.then_some("ESS"))
+                    .map(str::to_owned),
                 date_maj: Some(o.updated_at.date_naive().to_string()),
                 ..Default::default()
             })

@@ -798,3 +798,77 @@ dual_test!(
         assert_eq!(theirs.json, serde_json::json!([]));
     }
 );
+
+dual_test!(
+    a_data_inclusion_json_is_previewed_in_the_browser_and_imported_by_the_api,
+    |db| {
+        let app = spawn(&db.store).await;
+        let dir = person(&db.store, "aci", "Élise Direction").await;
+        let structures = r#"[
+  {"id": "di-1", "nom": "Envie Rhône", "code_postal": "69003", "commune": "Lyon", "typologie": "EI",
+   "site_web": "https://envie.fr", "thematiques": ["mobilite"]},
+  {"id": "di-2", "nom": "AB", "code_postal": "01000", "commune": "Bourg-en-Bresse", "typologie": "MUNI"}
+]"#
+        .as_bytes();
+        // The page reads it as a table of the schema's fields.
+        let b = app.sign_in(&dir.email).await;
+        let csrf = app.csrf(&b, "/espaces/aci/import").await;
+        let (status, location, _) = upload(
+            &app,
+            &b,
+            "aci",
+            &[("csrf", &csrf), ("kind", "organisations")],
+            ("structures.json", structures),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let html = app.page(&b, &location).await.html();
+        assert!(
+            html.contains("JSON au schéma data·inclusion, 2 structure(s)"),
+            "{html}"
+        );
+        let chosen: Vec<(String, String)> = selected_columns(&html)
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        let fields: Vec<&str> = chosen.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "siret",
+                "commune",
+                "postcode",
+                "commune_code",
+                "address",
+                "website",
+                "kind"
+            ]
+        );
+
+        // The API: the schema's rule on names refuses line 4, located; the rest goes in.
+        let path = "/api/v1/workspaces/aci/imports/organisations";
+        let refused = post_file(&app, &dir.token, path, structures.to_vec()).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text
+        );
+        assert_eq!(refused.json["rejected"][0]["line"], 4);
+        assert_eq!(refused.json["rejected"][0]["column"], "nom");
+        assert_eq!(app.total(&dir.token, "/api/v1/organisations").await, 0);
+        let done = post_file(
+            &app,
+            &dir.token,
+            &format!("{path}?skip_invalid=true"),
+            structures.to_vec(),
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        assert_eq!(done.json["created"], 1);
+        let list = app.get(&dir.token, "/api/v1/organisations").await;
+        assert_eq!(list.json["items"][0]["name"], "Envie Rhône");
+        assert_eq!(list.json["items"][0]["kinds"], serde_json::json!(["EI"]));
+    }
+);

@@ -14,6 +14,7 @@
 
 mod csv;
 pub mod fields;
+mod json;
 pub mod records;
 mod sheet;
 #[cfg(test)]
@@ -35,10 +36,23 @@ pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "format", rename_all = "snake_case")]
 pub enum SourceFormat {
-    Csv { encoding: Encoding, separator: char },
-    Xlsx { sheet: String },
-    Ods { sheet: String },
-    Xls { sheet: String },
+    Csv {
+        encoding: Encoding,
+        separator: char,
+    },
+    Xlsx {
+        sheet: String,
+    },
+    Ods {
+        sheet: String,
+    },
+    Xls {
+        sheet: String,
+    },
+    /// The national data·inclusion schema's JSON (a list of structures).
+    DataInclusionJson {
+        structures: usize,
+    },
 }
 
 impl SourceFormat {
@@ -57,6 +71,9 @@ impl SourceFormat {
             SourceFormat::Xls { sheet } => format!("classeur Excel 97 (XLS), feuille « {sheet} »"),
             SourceFormat::Ods { sheet } => {
                 format!("classeur OpenDocument (ODS), feuille « {sheet} »")
+            }
+            SourceFormat::DataInclusionJson { structures } => {
+                format!("JSON au schéma data·inclusion, {structures} structure(s)")
             }
         }
     }
@@ -149,7 +166,8 @@ impl ReadError {
 }
 
 /// Reads a whole file already in memory. The format comes from the content: a ZIP is a
-/// workbook (XLSX or ODS), an OLE2 container an XLS, anything else must be CSV text.
+/// workbook (XLSX or ODS), an OLE2 container an XLS, a list or object in JSON the
+/// data·inclusion schema, anything else must be CSV text.
 pub fn read(bytes: &[u8]) -> Result<Table, ReadError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(ReadError::file(format!(
@@ -160,6 +178,9 @@ pub fn read(bytes: &[u8]) -> Result<Table, ReadError> {
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
         return sheet::read(bytes);
+    }
+    if json::looks_like_json(bytes) {
+        return json::read(bytes);
     }
     csv::read(bytes)
 }
@@ -180,7 +201,8 @@ pub fn read_bounded(mut input: impl std::io::Read) -> Result<Vec<u8>, ReadError>
     let mut chunk = vec![0u8; 64 * 1024];
     let mut line_len = 0usize;
     let mut line = 1usize;
-    let mut is_zip = None;
+    // Workbooks and JSON (often on one line) have no lines to bound.
+    let mut unlined = None;
     let mut after_cr = false;
     loop {
         let n = match input.read(&mut chunk) {
@@ -190,8 +212,10 @@ pub fn read_bounded(mut input: impl std::io::Read) -> Result<Vec<u8>, ReadError>
             Err(e) => return Err(ReadError::file(format!("lecture impossible : {e}"))),
         };
         out.extend_from_slice(&chunk[..n]);
-        let zip = *is_zip.get_or_insert_with(|| {
-            out.starts_with(b"PK\x03\x04") || out.starts_with(b"\xD0\xCF\x11\xE0")
+        let skip_lines = *unlined.get_or_insert_with(|| {
+            out.starts_with(b"PK\x03\x04")
+                || out.starts_with(b"\xD0\xCF\x11\xE0")
+                || json::looks_like_json(&out)
         });
         if out.len() > MAX_FILE_BYTES {
             return Err(ReadError::file(format!(
@@ -199,7 +223,7 @@ pub fn read_bounded(mut input: impl std::io::Read) -> Result<Vec<u8>, ReadError>
                 MAX_FILE_BYTES / (1024 * 1024)
             )));
         }
-        if !zip {
+        if !skip_lines {
             for &b in &chunk[..n] {
                 // `\r\n`, `\n` and a lone `\r` (Excel's "CSV Macintosh") all end a line.
                 if b == b'\r' || (b == b'\n' && !after_cr) {

@@ -25,7 +25,10 @@ use super::{
         parse_siret, parse_status, parse_website, parse_working_time, parse_yes_no,
     },
 };
-use crate::geo::{self, Commune};
+use crate::{
+    datainclusion,
+    geo::{self, Commune},
+};
 
 /// Something wrong in one cell (or one row), with a French message saying how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +169,8 @@ struct Cells<'a> {
     columns: &'a Columns,
     row: &'a Row,
     problems: Vec<Problem>,
+    /// The table is in the data·inclusion schema: its typology codes and rules apply.
+    data_inclusion: bool,
 }
 
 impl<'a> Cells<'a> {
@@ -213,14 +218,19 @@ pub fn check_rows(table: &Table, columns: &Columns) -> Checked {
         total: table.rows.len(),
         ..Default::default()
     };
+    let data_inclusion = datainclusion::is_schema_table(&table.headers);
     for row in &table.rows {
         let mut cells = Cells {
             table,
             columns,
             row,
             problems: Vec::new(),
+            data_inclusion,
         };
         let record = check_row(&mut cells, columns.kind);
+        if data_inclusion {
+            schema_rules(&mut cells);
+        }
         // Unreadable cells (formulas, errors) found while reading the workbook.
         cells.problems.extend(
             table
@@ -238,6 +248,35 @@ pub fn check_rows(table: &Table, columns: &Columns) -> Checked {
         }
     }
     out
+}
+
+/// The data·inclusion schema's own rules (a name of 3 to 150 characters without a final
+/// full stop, an identifier…), on top of ours. A cell already refused is not refused twice.
+fn schema_rules(c: &mut Cells<'_>) {
+    let structure = datainclusion::structure_of(&c.table.headers, &c.row.cells);
+    for v in datainclusion::validate(&structure) {
+        if c.problems.iter().any(|p| p.column == v.field) {
+            continue;
+        }
+        let value = c
+            .table
+            .headers
+            .iter()
+            .position(|h| h.trim() == v.field)
+            .map(|i| c.table.cell(c.row, i).trim().to_owned())
+            .unwrap_or_default();
+        let fix = match v.field {
+            "id" => " : donnez à chaque structure l'identifiant qu'elle a dans votre outil",
+            "nom" => " : corrigez le nom",
+            _ => " : corrigez la valeur ou videz la case",
+        };
+        c.problems.push(Problem {
+            line: c.row.line,
+            column: v.field.to_owned(),
+            value,
+            message: format!("{} (règle du schéma data·inclusion){fix}", v.message),
+        });
+    }
 }
 
 fn check_row(c: &mut Cells<'_>, kind: Kind) -> Option<Record> {
@@ -494,9 +533,18 @@ fn check_org(c: &mut Cells<'_>) -> Option<OrgRecord> {
     let postcode = c.parse(Field::Postcode, parse_postcode);
     let commune = resolve_commune(c, postcode.as_deref());
     let website = c.parse(Field::Website, parse_website);
-    let kinds = c
-        .parse(Field::StructureKind, parse_kinds)
-        .unwrap_or_default();
+    // The referential's codes (ACI, MUNI, ETABL_PRI…): a code we have no kind for is
+    // "autre", and "ESS" says the structure belongs to the social economy.
+    let (kinds, ess_code) = if c.data_inclusion {
+        let (kind, ess) = c
+            .raw(Field::StructureKind)
+            .map(datainclusion::kind_of)
+            .unwrap_or((None, false));
+        (kind.into_iter().collect(), ess)
+    } else {
+        let kinds = c.parse(Field::StructureKind, parse_kinds);
+        (kinds.unwrap_or_default(), false)
+    };
     Some(OrgRecord {
         name,
         siret,
@@ -508,7 +556,9 @@ fn check_org(c: &mut Cells<'_>) -> Option<OrgRecord> {
         kinds,
         legal_form: c.text(Field::LegalForm),
         naf: c.text(Field::Naf),
-        ess: c.parse(Field::Ess, parse_yes_no),
+        ess: c
+            .parse(Field::Ess, parse_yes_no)
+            .or(ess_code.then_some(true)),
     })
 }
 

@@ -221,7 +221,7 @@ fn flag(params: &Params, name: &str) -> Result<bool, ApiError> {
         ("skip_invalid" = Option<bool>, Query, description = "Importer les lignes valides même si d'autres sont refusées"),
         ("mapping" = Option<String>, Query, description = "Nom d'une correspondance enregistrée de l'espace pour ce type d'import"),
     ),
-    request_body(content = Vec<u8>, description = "Le fichier (CSV, XLSX ou ODS)", content_type = "application/octet-stream"),
+    request_body(content = Vec<u8>, description = "Le fichier (CSV, XLSX ou ODS ; pour les organisations, aussi le JSON du schéma data·inclusion)", content_type = "application/octet-stream"),
     responses(
         (status = 200, body = Report, description = "Importé (ou vérifié, avec dry_run)"),
         (status = 422, body = Report, description = "Lignes refusées : rien n'a été écrit ; ou fichier illisible (problem+json)"),
