@@ -439,3 +439,110 @@ dual_test!(
         assert!(after.0 > *ids.last().unwrap());
     }
 );
+
+dual_test!(
+    a_row_with_several_partners_links_them_all_and_an_update_adds_the_new_one,
+    |db| {
+        let store = &db.store;
+        let owner = user(store, "dir@exemple.fr", "Direction").await;
+        let scope = workspace(store, &owner, "aci").await;
+        let eole = store
+            .create_organisation(&owner, &org("Boulangerie Éole", Some(1)))
+            .await
+            .unwrap();
+        let target = ImportTarget::member(&scope).unwrap();
+        let with_partners = |others: Vec<OrganisationDraft>| {
+            let mut row = partnership_row(
+                2,
+                org("Boulangerie Éole", Some(1)),
+                &[Form::AchatsResponsables],
+            );
+            if let ImportItem::Partnership(p) = &mut row.item {
+                p.title = Some("Achats groupés".into());
+                p.other_partners = others;
+            }
+            vec![row]
+        };
+        let rows = with_partners(vec![
+            org("Les Jardins d'Anjou", None),
+            // The same partner twice is linked once.
+            org("BOULANGERIE EOLE", Some(1)),
+        ]);
+        let first = store
+            .import(&target, &rows, ImportOptions::default())
+            .await
+            .unwrap();
+        assert!(first.problems.is_empty(), "{:?}", first.problems);
+        assert_eq!(first.count(RowOutcome::Created), 1);
+        let id = partinnov_store::PartnershipId(first.results[0].entity_id.unwrap());
+        let stored = store.partnership(&scope, id).await.unwrap();
+        assert_eq!(stored.data.partners.len(), 2);
+        assert_eq!(
+            stored.data.partners[0], eole,
+            "the row's first partner first"
+        );
+        let jardins = store.organisation(stored.data.partners[1]).await.unwrap();
+        assert_eq!(jardins.data.name, "Les Jardins d'Anjou");
+        assert_eq!(organisation_count(store).await, 2);
+
+        // Again: nothing changes.
+        let again = store
+            .import(&target, &rows, ImportOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(again.count(RowOutcome::Unchanged), 1);
+
+        // A third partner: left out without --update (and not created), added with it.
+        let more = with_partners(vec![
+            org("Les Jardins d'Anjou", None),
+            org("Garage Martin", Some(3)),
+        ]);
+        let without = store
+            .import(&target, &more, ImportOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(without.count(RowOutcome::Unchanged), 1);
+        assert_eq!(organisation_count(store).await, 2);
+        let with = store
+            .import(
+                &target,
+                &more,
+                ImportOptions {
+                    update: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(with.count(RowOutcome::Updated), 1);
+        let stored = store.partnership(&scope, id).await.unwrap();
+        assert_eq!(stored.data.partners.len(), 3);
+        assert_eq!(organisation_count(store).await, 3);
+
+        // A partner the registry does not know and the row does not name: refused, located.
+        let unnamed = with_partners(vec![OrganisationDraft {
+            name: String::new(),
+            ..org("", Some(4))
+        }]);
+        let refused = store
+            .import(
+                &target,
+                &unnamed,
+                ImportOptions {
+                    all_or_nothing: true,
+                    update: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (refused.problems[0].line, refused.problems[0].field),
+            (2, "name")
+        );
+        assert!(refused.problems[0].message.contains("partenaire n° 2"));
+        assert!(!refused.written);
+        let stored = store.partnership(&scope, id).await.unwrap();
+        assert_eq!(stored.data.partners.len(), 3);
+    }
+);

@@ -262,6 +262,18 @@ pub fn form_text(tr: &Tr, f: &FormPeriod) -> String {
     }
 }
 
+/// One value per partner, in the partners' order, so that an import reads each back
+/// against its partner (« ; 41234567800012 » when only the second has a SIRET); empty when
+/// no partner has one.
+fn positional(values: impl Iterator<Item = Option<String>>) -> String {
+    let values: Vec<String> = values.map(Option::unwrap_or_default).collect();
+    if values.iter().all(String::is_empty) {
+        String::new()
+    } else {
+        values.join("; ")
+    }
+}
+
 pub fn partnerships_sheet(tr: &Tr, items: &[Partnership]) -> Sheet {
     let mut sheet = cols(
         tr,
@@ -295,22 +307,8 @@ pub fn partnerships_sheet(tr: &Tr, items: &[Partnership]) -> Sheet {
             p.id.0.into(),
             d.title.as_str().into(),
             join(p.partner_refs.iter().map(|r| r.name.clone()).collect()).into(),
-            join(
-                p.partner_refs
-                    .iter()
-                    .map(|r| r.siret.clone().unwrap_or_default())
-                    .collect(),
-            )
-            .trim_matches(|c| c == ';' || c == ' ')
-            .into(),
-            join(
-                p.partner_refs
-                    .iter()
-                    .map(|r| r.commune_name.clone().unwrap_or_default())
-                    .collect(),
-            )
-            .trim_matches(|c| c == ';' || c == ' ')
-            .into(),
+            positional(p.partner_refs.iter().map(|r| r.siret.clone())).into(),
+            positional(p.partner_refs.iter().map(|r| r.commune_name.clone())).into(),
             d.status.label(tr.lang).into(),
             join(
                 p.current_families(day)

@@ -105,6 +105,7 @@ pub fn import_rows(checked: &Checked) -> Vec<ImportRow> {
                 Record::Organisation(_) => ImportItem::Organisation,
                 Record::Partnership(p) => ImportItem::Partnership(PartnershipInput {
                     title: p.title.clone(),
+                    other_partners: p.other_partners.iter().map(org_draft).collect(),
                     forms: p
                         .forms
                         .iter()

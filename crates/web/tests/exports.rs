@@ -303,3 +303,76 @@ partinnov_store::dual_test!(dashboard_figures_export_as_one_sheet_per_table, |db
     );
     let _: Value = a.json;
 });
+
+partinnov_store::dual_test!(
+    a_partnership_with_several_partners_travels_through_an_export_and_an_import,
+    |db| {
+        let app = spawn(&db.store).await;
+        let me = person(&db.store, "atelier", "Claire").await;
+        let neighbour = person(&db.store, "voisin", "Paul").await;
+        let tissus = organisation(&db.store, "Mondial Tissus", 1).await;
+        // The first partner has no SIRET and the second no commune: each column keeps
+        // every value in its partner's place. Without a SIRET, the mairie is found again
+        // by its name in its commune.
+        let loader = db.store.loader().await.unwrap();
+        let mairie = loader
+            .organisation(&partinnov_store::organisations::OrganisationDraft {
+                name: "Mairie de Vaux".into(),
+                head_office: true,
+                territory: Some(partinnov_store::organisations::Territory {
+                    commune_code: "01053".into(),
+                    commune_name: "Bourg-en-Bresse".into(),
+                    epci_code: None,
+                    departement_code: "01".into(),
+                    region_code: "84".into(),
+                }),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        loader.commit().await.unwrap();
+        let mut d = draft("Achats groupés", mairie, Form::AchatsResponsables);
+        d.partners.push(tissus);
+        partnership(&db.store, &me, &d).await;
+
+        let (status, _, body) = bytes(
+            &app,
+            &me.token,
+            "/api/v1/workspaces/atelier/partnerships/export?format=csv-excel",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let text = String::from_utf8_lossy(&body).into_owned();
+        let siret = partinnov_domain::identity::synthetic_siret(1);
+        assert!(
+            text.contains(&format!(
+                "Mairie de Vaux; Mondial Tissus\";\"; {siret}\";\"Bourg-en-Bresse; \""
+            )),
+            "{text}"
+        );
+
+        // Imported by another structure of the network: the same two organisations.
+        let r = app
+            .client
+            .post(app.url("/api/v1/workspaces/voisin/imports/partnerships"))
+            .bearer_auth(&neighbour.token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        assert_eq!(status, StatusCode::OK, "{}", r.text().await.unwrap());
+        let list = app
+            .get(&neighbour.token, "/api/v1/workspaces/voisin/partnerships")
+            .await;
+        let partners: Vec<i64> = list.json["items"][0]["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(partners, [mairie.0, tissus.0]);
+        assert_eq!(list.json["items"][0]["title"], "Achats groupés");
+    }
+);

@@ -59,7 +59,9 @@ pub struct OrgRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartnershipRecord {
+    /// The first partner; the others of a row listing several (« A ; B »), in order.
     pub org: OrgRecord,
+    pub other_partners: Vec<OrgRecord>,
     pub title: Option<String>,
     /// Each with its own period when the cell gives one; otherwise the row's dates apply.
     pub forms: Vec<DatedForm>,
@@ -279,8 +281,80 @@ fn schema_rules(c: &mut Cells<'_>) {
     }
 }
 
+/// The partner fields a partnership row may list several partners in, one per `;`, in
+/// the same order (as our export writes them). Other fields (kinds, address…) describe
+/// the first partner.
+const PARTNER_LISTS: [Field; 6] = [
+    Field::Name,
+    Field::Siret,
+    Field::Siren,
+    Field::Commune,
+    Field::CommuneCode,
+    Field::Postcode,
+];
+
+/// The partners of a partnership row: one, or several when its name cell lists them
+/// (« Envie Anjou ; Mairie d'Angers »), each checked as an organisation of its own.
+fn check_partners(c: &mut Cells<'_>) -> Option<(OrgRecord, Vec<OrgRecord>)> {
+    let split =
+        |raw: &str| -> Vec<String> { raw.split(';').map(|p| p.trim().to_owned()).collect() };
+    let names = c.raw(Field::Name).map(split).unwrap_or_default();
+    if names.len() < 2 {
+        return check_org(c).map(|o| (o, Vec::new()));
+    }
+    let n = names.len();
+    let name_column = c.column(Field::Name);
+    let mut lists = Vec::new();
+    for field in PARTNER_LISTS {
+        let (Some(i), Some(raw)) = (c.columns.index_of(field), c.raw(field)) else {
+            continue;
+        };
+        let parts = split(raw);
+        if parts.len() != n {
+            c.problem(
+                field,
+                raw,
+                format!(
+                    "{n} partenaires dans « {name_column} » mais {} valeur(s) ici : une valeur par partenaire, dans le même ordre, séparées par « ; » (rien entre deux « ; » pour une valeur inconnue)",
+                    parts.len()
+                ),
+            );
+            return None;
+        }
+        lists.push((i, parts));
+    }
+    let mut partners = Vec::with_capacity(n);
+    for k in 0..n {
+        let mut row = c.row.clone();
+        for (i, parts) in &lists {
+            row.cells[*i] = parts[k].clone();
+        }
+        let mut one = Cells {
+            table: c.table,
+            columns: c.columns,
+            row: &row,
+            problems: Vec::new(),
+            data_inclusion: c.data_inclusion,
+        };
+        partners.push(check_org(&mut one));
+        c.problems.append(&mut one.problems);
+    }
+    let mut partners = partners
+        .into_iter()
+        .collect::<Option<Vec<_>>>()?
+        .into_iter();
+    let first = partners.next()?;
+    Some((first, partners.collect()))
+}
+
 fn check_row(c: &mut Cells<'_>, kind: Kind) -> Option<Record> {
-    let org = check_org(c);
+    let (org, other_partners) = match kind {
+        Kind::Partnerships => match check_partners(c) {
+            Some((first, others)) => (Some(first), others),
+            None => (None, Vec::new()),
+        },
+        _ => (check_org(c), Vec::new()),
+    };
     let record = match kind {
         Kind::Organisations => Record::Organisation(org?),
         Kind::Partnerships => {
@@ -326,6 +400,7 @@ fn check_row(c: &mut Cells<'_>, kind: Kind) -> Option<Record> {
                 governance: c.text(Field::Governance),
                 notes: c.text(Field::Notes),
                 org: org?,
+                other_partners,
             })
         }
         Kind::Contacts => {

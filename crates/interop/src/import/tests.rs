@@ -725,3 +725,57 @@ fn the_data_inclusion_schema_brings_its_typology_codes_and_its_rules() {
     );
     assert!(c.problems.is_empty(), "{:?}", c.problems);
 }
+
+#[test]
+fn a_partnership_row_may_list_several_partners_in_the_same_order_in_each_column() {
+    let c = check(
+        Kind::Partnerships,
+        "Intitulé;Partenaires;SIRET des partenaires;Communes des partenaires;Type de structure\n\
+Achats groupés;\"Boulangerie Éole ; Jardins d'Anjou\";\"73282932000074 ;\";\"Bourg-en-Bresse ; Angers\";EI\n\
+Deux sans SIRET;\"Ferme du Lac ; Garage Martin\";73282932000074;;\n\
+Une commune inconnue;\"Ferme du Lac ; Garage Martin\";;\"Lyon ; Nulle-Part-sur-Mer\";\n",
+    );
+    assert_eq!(c.rows.len(), 1, "{:?}", c.problems);
+    let Record::Partnership(p) = &c.rows[0].record else {
+        panic!("not a partnership")
+    };
+    assert_eq!(p.org.name, "Boulangerie Éole");
+    assert_eq!(
+        p.org.siret.as_ref().map(|s| s.as_str()),
+        Some("73282932000074")
+    );
+    assert_eq!(p.org.commune.map(|c| c.code), Some("01053"));
+    assert_eq!(p.org.kinds, [partinnov_domain::kind::StructureKind::Ei]);
+    let others: Vec<(&str, Option<&str>, Option<&str>)> = p
+        .other_partners
+        .iter()
+        .map(|o| {
+            (
+                o.name.as_str(),
+                o.siret.as_ref().map(|s| s.as_str()),
+                o.commune.map(|c| c.code),
+            )
+        })
+        .collect();
+    assert_eq!(others, [("Jardins d'Anjou", None, Some("49007"))]);
+
+    let problems: Vec<(usize, &str, &str)> = c
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (3, "SIRET des partenaires", "73282932000074"),
+            (4, "Communes des partenaires", "Nulle-Part-sur-Mer")
+        ]
+    );
+    assert!(
+        c.problems[0]
+            .message
+            .starts_with("2 partenaires dans « Partenaires » mais 1 valeur(s) ici"),
+        "{}",
+        c.problems[0].message
+    );
+}

@@ -73,9 +73,12 @@ impl Store {
 }
 
 /// A partnership row beyond its partner organisation. `None` keeps what is stored.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PartnershipInput {
     pub title: Option<String>,
+    /// Partners after the row's organisation (a row listing « A ; B »), matched to the
+    /// registry as it is, created when new.
+    pub other_partners: Vec<OrganisationDraft>,
     pub forms: Vec<FormPeriod>,
     pub status: Option<PartnershipStatus>,
     /// A member of the workspace, by e-mail or by name.
@@ -126,7 +129,7 @@ pub struct InteractionInput {
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ImportItem {
     Organisation,
     Partnership(PartnershipInput),
@@ -220,6 +223,24 @@ struct Known {
     siren: Option<String>,
     commune_code: Option<String>,
     postcode: Option<String>,
+}
+
+impl Known {
+    /// What the index needs of an organisation created by the import.
+    fn of(id: i64, d: &OrganisationDraft) -> Self {
+        Self {
+            id,
+            name: d.name.clone(),
+            siret: d.siret.as_ref().map(|s| s.to_string()),
+            siren: d
+                .siret
+                .as_ref()
+                .map(|s| s.siren().to_string())
+                .or_else(|| d.siren.as_ref().map(|s| s.to_string())),
+            commune_code: d.territory.as_ref().map(|t| t.commune_code.clone()),
+            postcode: d.postcode.clone(),
+        }
+    }
 }
 
 /// An organisation found by name: its id and SIRET.
@@ -393,8 +414,14 @@ fn merge_partnership(
     stored: &PartnershipDraft,
     p: &PartnershipInput,
     holder: Option<UserId>,
+    partners: &[OrganisationId],
 ) -> PartnershipDraft {
     let mut m = stored.clone();
+    for id in partners {
+        if !m.partners.contains(id) {
+            m.partners.push(*id);
+        }
+    }
     if let Some(t) = &p.title {
         m.title = t.trim().to_owned();
     }
@@ -538,6 +565,33 @@ impl StoredOrganisations {
     }
 }
 
+/// A partnership row's partners, its organisation first, then the others in order, each
+/// once: found in the registry as it is now (earlier rows included), or created.
+async fn partners_of(
+    c: &impl ConnectionTrait,
+    created: &mut NewOrganisations,
+    index: &mut Index,
+    first: OrganisationId,
+    others: &[OrganisationDraft],
+) -> Result<Vec<OrganisationId>> {
+    let mut ids = vec![first];
+    for d in others {
+        let id = match index.find(d) {
+            Some((id, _)) => OrganisationId(id),
+            None => {
+                let id = created.add(c, d).await?;
+                index.add(Known::of(id.0, d));
+                id
+            }
+        };
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    created.flush(c).await?;
+    Ok(ids)
+}
+
 #[derive(FromQueryResult)]
 struct Member {
     id: i64,
@@ -651,6 +705,27 @@ impl Store {
                 });
                 continue;
             }
+            if let ImportItem::Partnership(p) = &row.item
+                && let Some(unnamed) = p
+                    .other_partners
+                    .iter()
+                    .position(|d| d.name.trim().is_empty() && index.find(d).is_none())
+            {
+                problems.push(ImportProblem {
+                    line: row.line,
+                    field: "name",
+                    value: p.other_partners[unnamed]
+                        .siret
+                        .as_ref()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    message: format!(
+                        "partenaire n° {} absent du registre et sans nom : indiquez sa raison sociale pour le créer",
+                        unnamed + 2
+                    ),
+                });
+                continue;
+            }
             let holder = match &row.item {
                 ImportItem::Partnership(PartnershipInput {
                     holder: Some(h), ..
@@ -696,19 +771,7 @@ impl Store {
                         }
                         Err(e) => return Err(e),
                     };
-                    index.add(Known {
-                        id: id.0,
-                        name: row.org.name.clone(),
-                        siret: row.org.siret.as_ref().map(|s| s.to_string()),
-                        siren: row
-                            .org
-                            .siret
-                            .as_ref()
-                            .map(|s| s.siren().to_string())
-                            .or_else(|| row.org.siren.as_ref().map(|s| s.to_string())),
-                        commune_code: row.org.territory.as_ref().map(|t| t.commune_code.clone()),
-                        postcode: row.org.postcode.clone(),
-                    });
+                    index.add(Known::of(id.0, &row.org));
                     org_outcome = RowOutcome::Created;
                     (id, row.org.name.trim().to_owned())
                 }
@@ -782,7 +845,14 @@ impl Store {
                                 means: p.means.clone().unwrap_or_default(),
                                 governance: p.governance.clone().unwrap_or_default(),
                                 notes: p.notes.clone().unwrap_or_default(),
-                                partners: vec![org_id],
+                                partners: partners_of(
+                                    &txn,
+                                    &mut created,
+                                    &mut index,
+                                    org_id,
+                                    &p.other_partners,
+                                )
+                                .await?,
                                 forms: p.forms.clone(),
                                 objectives: vec![],
                                 holders: holder.into_iter().collect(),
@@ -800,8 +870,27 @@ impl Store {
                         }
                         Some(e) => {
                             let stored = fetch_in(&txn, ws, PartnershipId(e.id), false).await?;
-                            let merged = merge_partnership(&stored.data, p, holder);
-                            if merged != stored.data && opts.update {
+                            let mut known = vec![org_id];
+                            let mut new_partner = false;
+                            for d in &p.other_partners {
+                                match index.find(d) {
+                                    Some((id, _)) => known.push(OrganisationId(id)),
+                                    None => new_partner = true,
+                                }
+                            }
+                            let mut merged = merge_partnership(&stored.data, p, holder, &known);
+                            if (merged != stored.data || new_partner) && opts.update {
+                                if new_partner {
+                                    let all = partners_of(
+                                        &txn,
+                                        &mut created,
+                                        &mut index,
+                                        org_id,
+                                        &p.other_partners,
+                                    )
+                                    .await?;
+                                    merged = merge_partnership(&stored.data, p, holder, &all);
+                                }
                                 update_partnership_in(
                                     &txn,
                                     ws,
