@@ -187,39 +187,50 @@ async fn siret_owner(
     Ok((id != 0).then_some(id))
 }
 
+/// The columns `values` fills, then the two timestamps.
+const INSERT_COLUMNS: &str = "name, name_folded, siren, siret, legal_form, ess, naf, address, postcode, commune_code, \
+     commune_name, epci_code, departement_code, region_code, head_office, website, created_at, updated_at";
+const KINDS_INTO: &str = "organisation_kinds (organisation_id, kind)";
+const FIGURES_INTO: &str =
+    "organisation_figures (organisation_id, year, staff, insertion_staff, turnover_cents)";
+
+/// The rows of `organisation_kinds` (each kind once) and `organisation_figures` for
+/// organisation `id`, appended to `kinds` and `figures`.
+fn child_rows(
+    id: i64,
+    d: &OrganisationDraft,
+    kinds: &mut Vec<Vec<Value>>,
+    figures: &mut Vec<Vec<Value>>,
+) {
+    let mut ks = d.kinds.clone();
+    ks.sort_by_key(|k| k.as_str());
+    ks.dedup();
+    kinds.extend(ks.into_iter().map(|k| vec![id.into(), k.as_str().into()]));
+    figures.extend(d.figures.iter().map(|f| {
+        vec![
+            id.into(),
+            f.year.into(),
+            f.staff.into(),
+            f.insertion_staff.into(),
+            f.turnover_cents.into(),
+        ]
+    }));
+}
+
+/// Writes the kinds and figures of `d`, replacing those stored for `id`.
 async fn write_children(c: &impl ConnectionTrait, id: i64, d: &OrganisationDraft) -> Result<()> {
-    db::exec(
-        c,
-        "DELETE FROM organisation_kinds WHERE organisation_id = $1",
-        vec![id.into()],
-    )
-    .await?;
-    let mut kinds = d.kinds.clone();
-    kinds.sort_by_key(|k| k.as_str());
-    kinds.dedup();
-    for k in kinds {
+    for table in ["organisation_kinds", "organisation_figures"] {
         db::exec(
             c,
-            "INSERT INTO organisation_kinds (organisation_id, kind) VALUES ($1, $2)",
-            vec![id.into(), k.as_str().into()],
+            &format!("DELETE FROM {table} WHERE organisation_id = $1"),
+            vec![id.into()],
         )
         .await?;
     }
-    db::exec(
-        c,
-        "DELETE FROM organisation_figures WHERE organisation_id = $1",
-        vec![id.into()],
-    )
-    .await?;
-    for f in &d.figures {
-        db::exec(
-            c,
-            "INSERT INTO organisation_figures (organisation_id, year, staff, insertion_staff, turnover_cents) VALUES ($1, $2, $3, $4, $5)",
-            vec![id.into(), f.year.into(), f.staff.into(), f.insertion_staff.into(), f.turnover_cents.into()],
-        )
-        .await?;
-    }
-    Ok(())
+    let (mut kinds, mut figures) = (Vec::new(), Vec::new());
+    child_rows(id, d, &mut kinds, &mut figures);
+    db::insert_rows(c, KINDS_INTO, kinds).await?;
+    db::insert_rows(c, FIGURES_INTO, figures).await
 }
 
 pub(crate) async fn load_many(
@@ -521,15 +532,21 @@ pub(crate) async fn insert_organisation(
     vals.extend([now.into(), now.into()]);
     let id = match db::insert_id(
         c,
-        "INSERT INTO organisations (name, name_folded, siren, siret, legal_form, ess, naf, address, postcode, commune_code, \
-         commune_name, epci_code, departement_code, region_code, head_office, website, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+        &format!(
+            "INSERT INTO organisations ({INSERT_COLUMNS}) VALUES ({}) RETURNING id",
+            db::placeholders(1, vals.len())
+        ),
         vals,
     )
     .await
     {
         Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => return Err(StoreError::Duplicate { field: "siret", existing_id: None }),
+        Err(e) if is_unique_violation(&e) => {
+            return Err(StoreError::Duplicate {
+                field: "siret",
+                existing_id: None,
+            });
+        }
         Err(e) => return Err(e),
     };
     write_children(c, id, d).await?;
@@ -602,30 +619,10 @@ impl NewOrganisations {
             row.extend(values(d));
             row.extend([now.into(), now.into()]);
             rows.push(row);
-            let mut ks = d.kinds.clone();
-            ks.sort_by_key(|k| k.as_str());
-            ks.dedup();
-            kinds.extend(
-                ks.into_iter()
-                    .map(|k| vec![(*id).into(), k.as_str().into()]),
-            );
-            figures.extend(d.figures.iter().map(|f| {
-                vec![
-                    (*id).into(),
-                    f.year.into(),
-                    f.staff.into(),
-                    f.insertion_staff.into(),
-                    f.turnover_cents.into(),
-                ]
-            }));
+            child_rows(*id, d, &mut kinds, &mut figures);
         }
-        let written = db::insert_rows(
-            c,
-            "organisations (id, name, name_folded, siren, siret, legal_form, ess, naf, address, postcode, commune_code, \
-             commune_name, epci_code, departement_code, region_code, head_office, website, created_at, updated_at)",
-            rows,
-        )
-        .await;
+        let written =
+            db::insert_rows(c, &format!("organisations (id, {INSERT_COLUMNS})"), rows).await;
         match written {
             Err(e) if is_unique_violation(&e) => {
                 return Err(StoreError::Duplicate {
@@ -635,13 +632,8 @@ impl NewOrganisations {
             }
             other => other?,
         }
-        db::insert_rows(c, "organisation_kinds (organisation_id, kind)", kinds).await?;
-        db::insert_rows(
-            c,
-            "organisation_figures (organisation_id, year, staff, insertion_staff, turnover_cents)",
-            figures,
-        )
-        .await?;
+        db::insert_rows(c, KINDS_INTO, kinds).await?;
+        db::insert_rows(c, FIGURES_INTO, figures).await?;
         audit::record_many(
             c,
             pending.iter().map(|(id, d)| Record {
