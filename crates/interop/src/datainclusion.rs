@@ -84,16 +84,19 @@ pub fn is_schema_table(headers: &[String]) -> bool {
     has("id") && has("nom") && distinctive.iter().filter(|n| has(n)).count() >= 2
 }
 
+/// The cell of field `name` in a table row by the schema's field names, trimmed; empty
+/// when the table has no such column.
+pub fn field<'a>(headers: &[String], cells: &'a [String], name: &str) -> &'a str {
+    headers
+        .iter()
+        .position(|h| h.trim() == name)
+        .and_then(|i| cells.get(i))
+        .map_or("", |v| v.trim())
+}
+
 /// A table row as a structure, by the schema's field names (for [`validate`]).
 pub fn structure_of(headers: &[String], cells: &[String]) -> Structure {
-    let get = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .and_then(|i| cells.get(i))
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let get = |name: &str| Some(field(headers, cells, name).to_owned()).filter(|v| !v.is_empty());
     Structure {
         id: get("id").unwrap_or_default(),
         source: get("source"),

@@ -260,13 +260,7 @@ fn schema_rules(c: &mut Cells<'_>) {
         if c.problems.iter().any(|p| p.column == v.field) {
             continue;
         }
-        let value = c
-            .table
-            .headers
-            .iter()
-            .position(|h| h.trim() == v.field)
-            .map(|i| c.table.cell(c.row, i).trim().to_owned())
-            .unwrap_or_default();
+        let value = datainclusion::field(&c.table.headers, &c.row.cells, v.field).to_owned();
         let fix = match v.field {
             "id" => " : donnez à chaque structure l'identifiant qu'elle a dans votre outil",
             "nom" => " : corrigez le nom",
