@@ -352,17 +352,14 @@ partinnov_store::dual_test!(
         );
 
         // Imported by another structure of the network: the same two organisations.
-        let r = app
-            .client
-            .post(app.url("/api/v1/workspaces/voisin/imports/partnerships"))
-            .bearer_auth(&neighbour.token)
-            .header("content-type", "text/csv")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        assert_eq!(status, StatusCode::OK, "{}", r.text().await.unwrap());
+        let imported = post_file(
+            &app,
+            &neighbour.token,
+            "/api/v1/workspaces/voisin/imports/partnerships",
+            body,
+        )
+        .await;
+        assert_eq!(imported.status, StatusCode::OK, "{}", imported.text);
         let list = app
             .get(&neighbour.token, "/api/v1/workspaces/voisin/partnerships")
             .await;

@@ -292,27 +292,6 @@ dual_test!(
     }
 );
 
-async fn post_file(app: &TestApp, token: &str, path: &str, body: Vec<u8>) -> Answer {
-    let r = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .header("content-type", "text/csv")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let headers = r.headers().clone();
-    let text = r.text().await.unwrap();
-    Answer {
-        status,
-        headers,
-        json: serde_json::from_str(&text).unwrap_or_default(),
-        text,
-    }
-}
-
 dual_test!(
     the_api_answers_the_report_and_writes_all_valid_rows_or_nothing,
     |db| {

@@ -502,3 +502,17 @@ pub fn zip_text(bytes: &[u8], name: &str) -> String {
         .expect("utf-8");
     out
 }
+
+/// A file posted as the body of an API call (imports), with `token`.
+pub async fn post_file(app: &TestApp, token: &str, path: &str, body: Vec<u8>) -> Answer {
+    let r = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    Answer::read(r).await
+}
