@@ -4,7 +4,7 @@
 #[allow(dead_code)]
 mod support;
 
-use support::{Scratch, bin};
+use support::{Scratch, bin, import_report, rejected_cells};
 
 fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
     let out = bin().args(args).output().expect("run partinnov");
@@ -178,6 +178,42 @@ fn empty_workspace(url: &str, slug: &str) {
     }
 }
 
+/// `partinnov export organisations` of `url` in `format` into `out`, which must succeed.
+fn export_organisations(url: &str, format: &str, out: &std::path::Path) {
+    let (code, _, err) = run(&[
+        "export",
+        "organisations",
+        "--database-url",
+        url,
+        "--format",
+        format,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "export {format}: {err}");
+}
+
+/// `partinnov import organisations FILE` into the workspace `reseau` of `url`, with
+/// `extra` options: exit code, standard output, standard error.
+fn import_organisations(
+    url: &str,
+    file: &std::path::Path,
+    extra: &[&str],
+) -> (i32, String, String) {
+    let mut args = vec![
+        "import",
+        "organisations",
+        file.to_str().unwrap(),
+        "--workspace",
+        "reseau",
+        "--database-url",
+        url,
+    ];
+    args.extend(extra);
+    let (code, stdout, err) = run(&args);
+    (code, String::from_utf8_lossy(&stdout).into_owned(), err)
+}
+
 #[test]
 fn the_registry_travels_in_the_data_inclusion_schema_and_its_rules_are_checked() {
     use partinnov_interop::datainclusion::{Structure, validate};
@@ -187,17 +223,7 @@ fn the_registry_travels_in_the_data_inclusion_schema_and_its_rules_are_checked()
     assert_eq!(code, 0, "{err}");
     let structures = |url: &str, file: &str| -> Vec<Structure> {
         let out = dir.path().join(file);
-        let (code, _, err) = run(&[
-            "export",
-            "organisations",
-            "--database-url",
-            url,
-            "--format",
-            "datainclusion-json",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "export: {err}");
+        export_organisations(url, "datainclusion-json", &out);
         let mut list: Vec<Structure> =
             serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
         assert!(list.iter().all(|s| validate(s).is_empty()));
@@ -224,32 +250,13 @@ fn the_registry_travels_in_the_data_inclusion_schema_and_its_rules_are_checked()
         .enumerate()
     {
         let sent = dir.path().join(format!("envoi-{n}"));
-        let (code, _, err) = run(&[
-            "export",
-            "organisations",
-            "--database-url",
-            &first,
-            "--format",
-            format,
-            "--out",
-            sent.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{err}");
+        export_organisations(&first, format, &sent);
         let second = format!(
             "sqlite:{}",
             dir.path().join(format!("autre-{n}.sqlite")).display()
         );
         empty_workspace(&second, "reseau");
-        let (code, stdout, err) = run(&[
-            "import",
-            "organisations",
-            sent.to_str().unwrap(),
-            "--workspace",
-            "reseau",
-            "--database-url",
-            &second,
-        ]);
-        let stdout = String::from_utf8_lossy(&stdout);
+        let (code, stdout, err) = import_organisations(&second, &sent, &[]);
         assert_eq!(code, 0, "import {format}: {err} {stdout}");
         if format == "datainclusion-json" {
             assert!(stdout.contains("JSON au schéma data·inclusion"), "{stdout}");
@@ -278,28 +285,12 @@ fn the_registry_travels_in_the_data_inclusion_schema_and_its_rules_are_checked()
     )
     .unwrap();
     let report = dir.path().join("rapport.json");
-    let (code, _, err) = run(&[
-        "import",
-        "organisations",
-        broken.to_str().unwrap(),
-        "--workspace",
-        "reseau",
-        "--database-url",
-        &third,
-        "--report",
-        report.to_str().unwrap(),
-    ]);
+    let (code, _, err) =
+        import_organisations(&third, &broken, &["--report", report.to_str().unwrap()]);
     assert_ne!(code, 0, "{err}");
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
-    let found: Vec<(u64, &str)> = report["rejected"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["line"].as_u64().unwrap(), p["column"].as_str().unwrap()))
-        .collect();
+    let report = import_report(&report);
     assert_eq!(
-        found,
+        rejected_cells(&report),
         [(3, "nom"), (4, "id"), (5, "nom"), (5, "site_web")],
         "{report:#}"
     );
@@ -320,17 +311,7 @@ fn an_exported_registry_imported_elsewhere_gives_back_the_same_data() {
     assert_eq!(code, 0, "{err}");
     let export = |url: &str, format: &str, file: &str| {
         let out = dir.path().join(file);
-        let (code, _, err) = run(&[
-            "export",
-            "organisations",
-            "--database-url",
-            url,
-            "--format",
-            format,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "export: {err}");
+        export_organisations(url, format, &out);
         out
     };
     // Every column but the identifier, row by row, in a stable order.
@@ -372,21 +353,8 @@ fn an_exported_registry_imported_elsewhere_gives_back_the_same_data() {
         );
         let sent = export(&first, format, &format!("envoi-{file}"));
         empty_workspace(&second, "reseau");
-        let (code, stdout, err) = run(&[
-            "import",
-            "organisations",
-            sent.to_str().unwrap(),
-            "--workspace",
-            "reseau",
-            "--database-url",
-            &second,
-        ]);
-        assert_eq!(
-            code,
-            0,
-            "import {format}: {err} {}",
-            String::from_utf8_lossy(&stdout)
-        );
+        let (code, stdout, err) = import_organisations(&second, &sent, &[]);
+        assert_eq!(code, 0, "import {format}: {err} {stdout}");
         let back = rows(&export(&second, "csv", &format!("retour-{n}.csv")));
         assert_eq!(back, original, "{format}: same registry after the trip");
 

@@ -6,14 +6,11 @@
 #[allow(dead_code)]
 mod support;
 
-use std::path::Path;
-
 use partinnov_store::{
     DatabaseUrl, Store, organisations::OrganisationQuery, partnerships::PartnershipQuery,
     users::NewUser, workspaces::NewWorkspace,
 };
-use serde_json::Value;
-use support::{Scratch, bin};
+use support::{Scratch, bin, import_report as report, rejected_cells};
 
 /// A database with one workspace `aci` owned by `direction@exemple.fr`, and its scope.
 async fn setup(url: &str) -> (Store, partinnov_store::WorkspaceScope) {
@@ -65,10 +62,6 @@ fn import(url: &str, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn report(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("report written")).unwrap()
 }
 
 async fn organisations(store: &Store) -> i64 {
@@ -149,12 +142,7 @@ async fn the_directors_list_is_reported_row_by_row_then_imported_and_a_reimport_
         ["created", "rejected", "rows", "unchanged", "updated"]
     );
     assert_eq!(rep["rows"], 7, "the empty line is not a row");
-    let rejected: Vec<(u64, &str)> = rep["rejected"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["line"].as_u64().unwrap(), p["column"].as_str().unwrap()))
-        .collect();
+    let rejected = rejected_cells(&rep);
     assert_eq!(
         rejected,
         [(5, "Raison sociale"), (6, "N° SIRET"), (9, "N° SIRET")],

@@ -228,3 +228,18 @@ pub fn client() -> reqwest::Client {
         .build()
         .expect("http client")
 }
+
+/// The JSON report an import wrote with `--report`.
+pub fn import_report(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("report written")).unwrap()
+}
+
+/// `(line, column)` of each refusal in an import report, in its order.
+pub fn rejected_cells(report: &serde_json::Value) -> Vec<(u64, &str)> {
+    report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["line"].as_u64().unwrap(), p["column"].as_str().unwrap()))
+        .collect()
+}
