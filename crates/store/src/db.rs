@@ -103,6 +103,16 @@ impl Store {
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30));
+        // sqlx pings every connection it hands out by default: a worker-thread hop on
+        // SQLite and a network round trip on PostgreSQL before each statement, which was
+        // half of the statements a list request ran (BENCHMARKS.md). A SQLite file does not
+        // drop its connections; a PostgreSQL server, a proxy or a firewall may drop an idle
+        // one, so only those idle for a minute are checked first.
+        if url.is_sqlite() {
+            opts.test_before_acquire(false);
+        } else {
+            opts.test_before_acquire_if_idle_for(Duration::from_secs(60));
+        }
         // WAL lets readers run beside the writer; writers queue on the busy timeout
         // instead of failing with "database is locked" (write transactions also start
         // IMMEDIATE, see `write`).
