@@ -467,25 +467,21 @@ impl Store {
             f.values.clone(),
         )
         .await?;
-        let per_page = query.per_page.clamp(1, 500);
-        let page = query.page.max(1);
-        let n = f.next();
-        let mut vals = f.values;
-        vals.extend([
-            i64::from(per_page).into(),
-            (i64::from(page - 1) * i64::from(per_page)).into(),
-        ]);
+        let paging = db::Paging::new(query.page, query.per_page);
         let rows: Vec<Row> = db::all(
             &self.db,
-            &format!("SELECT {COLUMNS} FROM organisations o{where_sql} ORDER BY o.name_folded, o.id LIMIT ${n} OFFSET ${}", n + 1),
-            vals,
+            &format!(
+                "SELECT {COLUMNS} FROM organisations o{where_sql} ORDER BY o.name_folded, o.id {}",
+                paging.sql()
+            ),
+            f.values,
         )
         .await?;
         Ok(Page {
             items: load_many(&self.db, rows).await?,
             total,
-            page,
-            per_page,
+            page: paging.page,
+            per_page: paging.per_page,
         })
     }
 

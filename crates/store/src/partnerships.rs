@@ -6,7 +6,7 @@ use partinnov_domain::{
     text::fold,
     typology::{Family, Form, Involvement, ObjectiveParty, PartnershipStatus, Potential, Priority},
 };
-use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -63,7 +63,7 @@ pub struct PartnershipDraft {
     pub holders: Vec<UserId>,
 }
 
-#[derive(Debug, Clone, Serialize, FromQueryResult)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromQueryResult)]
 pub struct PartnerRef {
     pub id: i64,
     pub name: String,
@@ -73,7 +73,7 @@ pub struct PartnerRef {
     pub departement_code: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, FromQueryResult)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromQueryResult)]
 pub struct HolderRef {
     pub id: i64,
     pub name: String,
@@ -202,6 +202,10 @@ struct Row {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     deleted_at: Option<DateTime<Utc>>,
+    partners_json: String,
+    forms_json: String,
+    objectives_json: String,
+    holders_json: String,
 }
 
 const COLUMNS: &str = "p.id, p.workspace_id, w.slug AS workspace_slug, p.version, p.title, p.status, p.involvement, p.priority, \
@@ -349,74 +353,94 @@ async fn write_children(
     Ok(())
 }
 
-/// One row of the page's children, tagged by `kind`: partners, forms, objectives and
-/// holders come back in a single `UNION ALL` statement instead of four, since each
-/// statement costs a round trip that weighed more than its work (BENCHMARKS.md).
-/// `k1`, `k2`, `k3` are sort keys; `k1` is also an objective's rank, `k3` the partner's
-/// or holder's id.
-#[derive(FromQueryResult)]
-struct Child {
-    kind: i64,
-    partnership_id: i64,
-    k1: i64,
-    k3: i64,
-    t1: String,
-    t2: Option<String>,
-    t3: Option<String>,
-    t4: Option<String>,
-    t5: Option<String>,
-    started_on: Option<NaiveDate>,
-    ended_on: Option<NaiveDate>,
+/// The children of each partnership, aggregated in its own row as four JSON arrays:
+/// partners, forms, objectives, holders. A list page is then one statement returning one
+/// row per partnership, instead of the page plus a statement whose rows were the children
+/// (five or so per partnership). On SQLite each row and each statement is a hop between
+/// sqlx's worker thread and the request's task, which weighed more than the queries
+/// themselves (BENCHMARKS.md). Arrays are unordered here; [`assemble`] sorts them.
+fn children_columns(backend: DbBackend) -> String {
+    // (array, element, FROM … WHERE … tied to p.id, column alias)
+    let parts = [
+        (
+            "pp.position, o.id, o.name, o.siret, o.commune_code, o.commune_name, o.departement_code",
+            "partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id WHERE pp.partnership_id = p.id",
+            "partners_json",
+        ),
+        (
+            "f.id, f.form, f.note, f.started_on, f.ended_on",
+            "partnership_forms f WHERE f.partnership_id = p.id",
+            "forms_json",
+        ),
+        (
+            "ob.id, ob.rank, ob.party, ob.text",
+            "partnership_objectives ob WHERE ob.partnership_id = p.id",
+            "objectives_json",
+        ),
+        (
+            "u.id, u.name",
+            "partnership_holders h JOIN users u ON u.id = h.user_id WHERE h.partnership_id = p.id",
+            "holders_json",
+        ),
+    ];
+    parts
+        .iter()
+        .map(|(element, from, alias)| match backend {
+            DbBackend::Sqlite => {
+                format!("(SELECT json_group_array(json_array({element})) FROM {from}) AS {alias}")
+            }
+            // json_agg of no row is NULL, not an empty array.
+            _ => format!(
+                "(SELECT COALESCE(CAST(json_agg(json_build_array({element})) AS TEXT), '[]') FROM {from}) AS {alias}"
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-const PARTNER: i64 = 0;
-const FORM: i64 = 1;
-const OBJECTIVE: i64 = 2;
-const HOLDER: i64 = 3;
+/// One element of `partners_json`: position, id, name, SIRET, commune code and name,
+/// département code.
+type PartnerJson = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+/// One element of `forms_json`: id, form code, note, start, end.
+type FormJson = (
+    i64,
+    String,
+    Option<String>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
+/// One element of `objectives_json`: id, rank, party, text.
+type ObjectiveJson = (i64, i64, String, Option<String>);
+/// One element of `holders_json`: user id, name.
+type HolderJson = (i64, String);
 
-/// The children's statement for `n` partnership ids (placeholders `$1…$n`, shared by the
-/// branches). Within a kind, rows come in the order each kind's own query had: partners by
-/// position then name, forms undated last (SQLite sorts NULL first, PostgreSQL last) then
-/// by start and id, objectives by rank then id, holders by name. Every `NULL` is cast, or
-/// PostgreSQL would type the column `text` from the first branches; integers are cast to
-/// `BIGINT` so that every branch agrees.
-fn children_sql(n: usize) -> String {
-    let marks = db::placeholders(1, n);
-    format!(
-        "SELECT CAST({PARTNER} AS BIGINT) AS kind, pp.partnership_id, CAST(pp.position AS BIGINT) AS k1, o.name AS k2, o.id AS k3, \
-         o.name AS t1, o.siret AS t2, o.commune_code AS t3, o.commune_name AS t4, o.departement_code AS t5, \
-         CAST(NULL AS DATE) AS started_on, CAST(NULL AS DATE) AS ended_on \
-         FROM partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id WHERE pp.partnership_id IN ({marks}) \
-         UNION ALL \
-         SELECT CAST({FORM} AS BIGINT), f.partnership_id, CAST(CASE WHEN f.started_on IS NULL THEN 1 ELSE 0 END AS BIGINT), \
-         CAST(NULL AS TEXT), f.id, f.form, f.note, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), f.started_on, f.ended_on \
-         FROM partnership_forms f WHERE f.partnership_id IN ({marks}) \
-         UNION ALL \
-         SELECT CAST({OBJECTIVE} AS BIGINT), ob.partnership_id, CAST(ob.rank AS BIGINT), CAST(NULL AS TEXT), ob.id, ob.party, ob.text, \
-         CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS DATE), CAST(NULL AS DATE) \
-         FROM partnership_objectives ob WHERE ob.partnership_id IN ({marks}) \
-         UNION ALL \
-         SELECT CAST({HOLDER} AS BIGINT), h.partnership_id, CAST(0 AS BIGINT), u.name, u.id, u.name, CAST(NULL AS TEXT), \
-         CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS DATE), CAST(NULL AS DATE) \
-         FROM partnership_holders h JOIN users u ON u.id = h.user_id WHERE h.partnership_id IN ({marks}) \
-         ORDER BY kind, k1, started_on, k2, k3"
-    )
+fn children<T: serde::de::DeserializeOwned>(json: &str, field: &'static str) -> Result<Vec<T>> {
+    serde_json::from_str(json).map_err(|_| corrupt(field))
 }
 
-async fn load_many(c: &impl ConnectionTrait, rows: Vec<Row>) -> Result<Vec<Partnership>> {
-    if rows.is_empty() {
-        return Ok(vec![]);
-    }
-    let ids: Vec<Value> = rows.iter().map(|r| r.id.into()).collect();
-    let children: Vec<Child> = db::all(c, &children_sql(ids.len()), ids).await?;
-    let of = |kind: i64, id: i64| {
-        children
-            .iter()
-            .filter(move |x| x.kind == kind && x.partnership_id == id)
-    };
+/// Builds partnerships from rows read with [`COLUMNS`] and [`children_columns`]. Children
+/// come in the order the interface shows them: partners by position (then name, id),
+/// forms dated first by start (then id), objectives by rank (then id), holders by name.
+fn assemble(rows: Vec<Row>) -> Result<Vec<Partnership>> {
     let day = today();
     rows.into_iter()
         .map(|r| {
+            let mut partners: Vec<PartnerJson> = children(&r.partners_json, "partners")?;
+            partners.sort_by(|a, b| (a.0, &a.2, a.1).cmp(&(b.0, &b.2, b.1)));
+            let mut forms: Vec<FormJson> = children(&r.forms_json, "forms")?;
+            forms.sort_by_key(|f| (f.3.is_none(), f.3, f.0));
+            let mut objectives: Vec<ObjectiveJson> = children(&r.objectives_json, "objectives")?;
+            objectives.sort_by_key(|o| (o.1, o.0));
+            let mut holders: Vec<HolderJson> = children(&r.holders_json, "holders")?;
+            holders.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
             let status: PartnershipStatus = r.status.parse().map_err(|_| corrupt("status"))?;
             let data = PartnershipDraft {
                 title: r.title,
@@ -441,48 +465,53 @@ async fn load_many(c: &impl ConnectionTrait, rows: Vec<Row>) -> Result<Vec<Partn
                 means: r.means,
                 governance: r.governance,
                 notes: r.notes,
-                partners: of(PARTNER, r.id).map(|p| OrganisationId(p.k3)).collect(),
-                forms: of(FORM, r.id)
-                    .map(|f| {
+                partners: partners.iter().map(|p| OrganisationId(p.1)).collect(),
+                forms: forms
+                    .into_iter()
+                    .map(|(_, form, note, started_on, ended_on)| {
                         Ok(FormPeriod {
-                            form: f.t1.parse().map_err(|_| corrupt("form"))?,
-                            started_on: f.started_on,
-                            ended_on: f.ended_on,
-                            note: f.t2.clone().unwrap_or_default(),
+                            form: form.parse().map_err(|_| corrupt("form"))?,
+                            started_on,
+                            ended_on,
+                            note: note.unwrap_or_default(),
                         })
                     })
                     .collect::<Result<_>>()?,
-                objectives: of(OBJECTIVE, r.id)
-                    .map(|o| {
+                objectives: objectives
+                    .into_iter()
+                    .map(|(_, rank, party, text)| {
                         Ok(Objective {
-                            party: o.t1.parse().map_err(|_| corrupt("party"))?,
-                            rank: i32::try_from(o.k1).map_err(|_| corrupt("rank"))?,
-                            text: o.t2.clone().unwrap_or_default(),
+                            party: party.parse().map_err(|_| corrupt("party"))?,
+                            rank: i32::try_from(rank).map_err(|_| corrupt("rank"))?,
+                            text: text.unwrap_or_default(),
                         })
                     })
                     .collect::<Result<_>>()?,
-                holders: of(HOLDER, r.id).map(|h| UserId(h.k3)).collect(),
+                holders: holders.iter().map(|h| UserId(h.0)).collect(),
             };
             Ok(Partnership {
                 id: PartnershipId(r.id),
                 workspace_id: WorkspaceId(r.workspace_id),
                 workspace_slug: r.workspace_slug,
                 version: r.version,
-                partner_refs: of(PARTNER, r.id)
-                    .map(|p| PartnerRef {
-                        id: p.k3,
-                        name: p.t1.clone(),
-                        siret: p.t2.clone(),
-                        commune_code: p.t3.clone(),
-                        commune_name: p.t4.clone(),
-                        departement_code: p.t5.clone(),
-                    })
+                partner_refs: partners
+                    .into_iter()
+                    .map(
+                        |(_, id, name, siret, commune_code, commune_name, departement_code)| {
+                            PartnerRef {
+                                id,
+                                name,
+                                siret,
+                                commune_code,
+                                commune_name,
+                                departement_code,
+                            }
+                        },
+                    )
                     .collect(),
-                holder_refs: of(HOLDER, r.id)
-                    .map(|h| HolderRef {
-                        id: h.k3,
-                        name: h.t1.clone(),
-                    })
+                holder_refs: holders
+                    .into_iter()
+                    .map(|(id, name)| HolderRef { id, name })
                     .collect(),
                 last_interaction_on: r.last_interaction_on,
                 dormant: status != PartnershipStatus::Termine && r.dormant_on <= day,
@@ -584,32 +613,29 @@ async fn list(
         None => {}
     }
     let where_sql = f.where_sql();
-    let per_page = q.per_page.clamp(1, 500);
-    let page = q.page.max(1);
-    let n = f.next();
-    let mut vals = f.values.clone();
-    vals.extend([
-        i64::from(per_page).into(),
-        (i64::from(page - 1) * i64::from(per_page)).into(),
-    ]);
+    let paging = db::Paging::new(q.page, q.per_page);
     // The total comes with the page (`COUNT(*) OVER ()` is computed before LIMIT), which
     // saves the separate COUNT statement and its round trip; only a page past the end,
-    // which has no row to carry it, needs that COUNT.
+    // which has no row to carry it, needs that COUNT. The children are aggregated for the
+    // page's rows only, once LIMIT has kept them.
+    let order = q.sort.order_by();
     let found = c
         .query_all_raw(db::stmt(
             c.get_database_backend(),
             &format!(
-                "SELECT {COLUMNS}, COUNT(*) OVER () AS total FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id{where_sql} \
-                 ORDER BY {} LIMIT ${n} OFFSET ${}",
-                q.sort.order_by(),
-                n + 1
+                "WITH page AS (SELECT {COLUMNS}, p.title_folded, p.priority_rank, p.activity_on, COUNT(*) OVER () AS total \
+                 FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id{where_sql} \
+                 ORDER BY {order} {}) \
+                 SELECT p.*, {} FROM page p ORDER BY {order}",
+                paging.sql(),
+                children_columns(c.get_database_backend()),
             ),
-            vals,
+            f.values.clone(),
         ))
         .await?;
     let total = match found.first() {
         Some(r) => r.try_get::<i64>("", "total")?,
-        None if page == 1 => 0,
+        None if paging.page == 1 => 0,
         None => {
             db::scalar(
                 c,
@@ -624,10 +650,10 @@ async fn list(
         .map(|r| Row::from_query_result(r, ""))
         .collect::<std::result::Result<Vec<_>, _>>()?;
     Ok(Page {
-        items: load_many(c, rows).await?,
+        items: assemble(rows)?,
         total,
-        page,
-        per_page,
+        page: paging.page,
+        per_page: paging.per_page,
     })
 }
 
@@ -650,14 +676,14 @@ pub(crate) async fn fetch_in(
     let rows: Vec<Row> = db::all(
         c,
         &format!(
-            "SELECT {COLUMNS} FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id \
-             WHERE p.id = $1 AND p.workspace_id = $2 AND (p.deleted_at IS NOT NULL) = $3"
+            "SELECT {COLUMNS}, {} FROM partnerships p JOIN workspaces w ON w.id = p.workspace_id \
+             WHERE p.id = $1 AND p.workspace_id = $2 AND (p.deleted_at IS NOT NULL) = $3",
+            children_columns(c.get_database_backend())
         ),
         vec![id.0.into(), ws.0.into(), deleted.into()],
     )
     .await?;
-    load_many(c, rows)
-        .await?
+    assemble(rows)?
         .pop()
         .ok_or(StoreError::not_found("partnership"))
 }

@@ -1119,3 +1119,105 @@ partinnov_store::dual_test!(
         }
     }
 );
+
+partinnov_store::dual_test!(
+    list_gives_each_partnership_as_its_page_does_with_awkward_text_and_empty_children,
+    |db| {
+        // The list reads children aggregated as JSON inside each row: text that JSON must
+        // escape, and a partnership without forms, objectives or holders, come back as the
+        // detail page shows them, on both backends.
+        let store = &db.store;
+        let alice = user(store, "alice@example.org", "Alice").await;
+        let scope = workspace(store, &alice, "asdies").await;
+        let odd = create_organisation(
+            store,
+            &alice,
+            "L'Atelier \"Réemploi\" \\ Bugey 🌿",
+            1,
+            &[StructureKind::Aci],
+            lyon(),
+        )
+        .await;
+        let orange =
+            create_organisation(store, &alice, "Orange", 2, &[StructureKind::EntGe], lyon()).await;
+        let full = PartnershipDraft {
+            forms: vec![
+                FormPeriod {
+                    form: Form::MecenatNature,
+                    started_on: None,
+                    ended_on: None,
+                    note: "ligne 1\nligne 2 « guillemets » \"doubles\" \\ \t fin".into(),
+                },
+                form(Form::MecenatFinancier, Some(day(2022, 5, 1))),
+            ],
+            objectives: vec![
+                Objective {
+                    party: ObjectiveParty::Territoire,
+                    rank: 2,
+                    text: "Deux\nlignes".into(),
+                },
+                Objective {
+                    party: ObjectiveParty::Structure,
+                    rank: 1,
+                    text: "Former".into(),
+                },
+            ],
+            holders: vec![alice.user_id],
+            ..partnership("Dons « en nature »", &[orange, odd])
+        };
+        let bare = PartnershipDraft {
+            forms: vec![],
+            ..partnership("Premier contact", &[odd])
+        };
+        let full = store.create_partnership(&scope, &full).await.unwrap();
+        let bare = store.create_partnership(&scope, &bare).await.unwrap();
+
+        let page = store
+            .partnerships(
+                &scope,
+                &PartnershipQuery {
+                    sort: PartnershipSort::Title,
+                    per_page: 50,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+
+        assert_eq!(page.total, 2);
+        let listed: Vec<PartnershipId> = page.items.iter().map(|p| p.id).collect();
+        assert_eq!(listed, [full.id, bare.id]);
+        for (item, id) in page.items.iter().zip([full.id, bare.id]) {
+            let detail = store.partnership(&scope, id).await.unwrap();
+            assert_eq!(item.data, detail.data);
+            assert_eq!(item.partner_refs, detail.partner_refs);
+            assert_eq!(item.holder_refs, detail.holder_refs);
+        }
+        let full = &page.items[0];
+        assert_eq!(
+            full.partner_refs
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Orange", "L'Atelier \"Réemploi\" \\ Bugey 🌿"]
+        );
+        assert_eq!(
+            full.data.forms[1].note,
+            "ligne 1\nligne 2 « guillemets » \"doubles\" \\ \t fin"
+        );
+        assert_eq!(full.data.forms[0].started_on, Some(day(2022, 5, 1)));
+        assert_eq!(
+            full.data
+                .objectives
+                .iter()
+                .map(|o| (o.rank, o.text.as_str()))
+                .collect::<Vec<_>>(),
+            [(1, "Former"), (2, "Deux\nlignes")]
+        );
+        let bare = &page.items[1];
+        assert!(bare.data.forms.is_empty());
+        assert!(bare.data.objectives.is_empty());
+        assert!(bare.holder_refs.is_empty());
+        assert_eq!(bare.partner_refs.len(), 1);
+    }
+);
