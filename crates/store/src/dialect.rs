@@ -22,3 +22,14 @@ pub(crate) fn ddl(backend: DbBackend, sql: &str) -> String {
         .replace("{ts}", ts)
         .replace("{blob}", blob)
 }
+
+/// Where `text` (a placeholder or expression) appears in `column`: a 1-based position, 0
+/// when absent. Searches use it instead of `LIKE '%…%'`: SQLite compiles a statement
+/// again on every run when a LIKE pattern is a bound value (its LIKE optimisation reads
+/// the value), which made a search cost half as much again as the same list without one.
+pub(crate) fn position(backend: DbBackend, column: &str, text: &str) -> String {
+    match backend {
+        DbBackend::Sqlite => format!("instr({column}, {text})"),
+        _ => format!("strpos({column}, {text})"),
+    }
+}

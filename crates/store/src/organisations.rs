@@ -17,6 +17,7 @@ use crate::{
     Caller, OrganisationId, Store, StoreError,
     audit::{self, Action, AuditEvent, Record},
     db::{self, Filter, is_unique_violation},
+    dialect,
     error::Result,
 };
 
@@ -449,9 +450,14 @@ impl Store {
         let mut f = Filter::default();
         if let Some(q) = query.q.as_deref().map(fold).filter(|q| !q.is_empty()) {
             let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect();
+            let backend = self.backend();
             f.push(
-                "(o.name_folded LIKE ? OR o.siret LIKE ?)",
-                [format!("%{q}%").into(), format!("{compact}%").into()],
+                &format!(
+                    "({} > 0 OR {} = 1)",
+                    dialect::position(backend, "o.name_folded", "?"),
+                    dialect::position(backend, "o.siret", "?"),
+                ),
+                [q.into(), compact.into()],
             );
         }
         if let Some(kind) = query.kind {

@@ -13,6 +13,7 @@ use crate::{
     Caller, OrganisationId, PartnershipId, Store, StoreError, UserId, WorkspaceId, WorkspaceScope,
     audit::{self, Action, AuditEvent, Record},
     db::{self, Filter},
+    dialect,
     error::Result,
     organisations::{Page, corrupt},
 };
@@ -558,11 +559,15 @@ async fn list(
         [],
     );
     if let Some(text) = q.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
-        let like = format!("%{text}%");
+        let backend = c.get_database_backend();
         f.push(
-            "(p.title_folded LIKE ? OR EXISTS (SELECT 1 FROM partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id \
-             WHERE pp.partnership_id = p.id AND o.name_folded LIKE ?))",
-            [like.clone().into(), like.into()],
+            &format!(
+                "({} > 0 OR EXISTS (SELECT 1 FROM partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id \
+                 WHERE pp.partnership_id = p.id AND {} > 0))",
+                dialect::position(backend, "p.title_folded", "?"),
+                dialect::position(backend, "o.name_folded", "?"),
+            ),
+            [text.clone().into(), text.into()],
         );
     }
     if let Some(family) = q.family {

@@ -10,7 +10,7 @@ use crate::{
     ContactId, InteractionId, OrganisationId, PartnershipId, Store, StoreError, UserId,
     WorkspaceScope,
     audit::{self, Action, Record},
-    db,
+    db, dialect,
     error::Result,
     organisations::corrupt,
     partnerships::{dormant_on, today},
@@ -527,11 +527,15 @@ impl Store {
         q: Option<&str>,
         limit: i64,
     ) -> Result<Vec<Contact>> {
-        let like = format!("%{}%", fold(q.unwrap_or("")));
         db::all(
             &self.db,
-            &format!("{CONTACT_SELECT} WHERE c.workspace_id = $1 AND ($2 IS NULL OR c.organisation_id = $2) AND c.name_folded LIKE $3 ORDER BY c.name_folded, c.id LIMIT $4"),
-            vec![scope.workspace_id.0.into(), organisation.map(|o| o.0).into(), like.into(), limit.into()],
+            &format!(
+                "{CONTACT_SELECT} WHERE c.workspace_id = $1 AND ($2 IS NULL OR c.organisation_id = $2) AND {} > 0 \
+                 ORDER BY c.name_folded, c.id LIMIT {}",
+                dialect::position(self.backend(), "c.name_folded", "$3"),
+                limit.max(0)
+            ),
+            vec![scope.workspace_id.0.into(), organisation.map(|o| o.0).into(), fold(q.unwrap_or("")).into()],
         )
         .await
     }

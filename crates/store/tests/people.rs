@@ -707,3 +707,42 @@ partinnov_store::dual_test!(
         assert_eq!((after.version, after.name), (2, winner.name));
     }
 );
+
+partinnov_store::dual_test!(
+    contacts_are_found_by_any_part_of_their_name_whatever_the_accents,
+    |db| {
+        let store = &db.store;
+        let alice = user(store, "alice@example.org", "Alice").await;
+        let scope = workspace(store, &alice, "asdies").await;
+        for name in ["Hélène Martin", "Jeanne Lemartinet", "Paul Durand"] {
+            store
+                .create_contact(
+                    &scope,
+                    &ContactDraft {
+                        name: name.into(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let scope = &scope;
+        let found = |q: Option<&'static str>| async move {
+            store
+                .contacts(&scope, None, q)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+        };
+
+        assert_eq!(
+            found(Some("MARTIN")).await,
+            ["Hélène Martin", "Jeanne Lemartinet"]
+        );
+        assert_eq!(found(Some("helene")).await, ["Hélène Martin"]);
+        assert_eq!(found(Some("zz")).await, Vec::<String>::new());
+        assert_eq!(found(None).await.len(), 3);
+    }
+);
