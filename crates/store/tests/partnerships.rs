@@ -1221,3 +1221,85 @@ partinnov_store::dual_test!(
         assert_eq!(bare.partner_refs.len(), 1);
     }
 );
+
+partinnov_store::dual_test!(list_by_slug_checks_the_membership_in_its_own_query, |db| {
+    let store = &db.store;
+    let alice = user(store, "alice@example.org", "Alice").await;
+    let bob = user(store, "bob@example.org", "Bob").await;
+    let asdies = workspace(store, &alice, "asdies").await;
+    let empty = workspace(store, &alice, "vide").await;
+    let envie = workspace(store, &bob, "envie").await;
+    let orange =
+        create_organisation(store, &alice, "Orange", 1, &[StructureKind::EntGe], lyon()).await;
+    for title in ["Dons", "Mécénat", "Achats"] {
+        store
+            .create_partnership(&asdies, &partnership(title, &[orange]))
+            .await
+            .unwrap();
+    }
+    store
+        .create_partnership(&envie, &partnership("Collecte D3E", &[orange]))
+        .await
+        .unwrap();
+    let q = PartnershipQuery {
+        sort: PartnershipSort::Title,
+        per_page: 2,
+        ..Default::default()
+    };
+    let titles = |page: &partinnov_store::organisations::Page<_>| {
+        page.items
+            .iter()
+            .map(|p: &partinnov_store::partnerships::Partnership| p.data.title.clone())
+            .collect::<Vec<_>>()
+    };
+
+    let by_slug = store
+        .partnerships_by_slug(&alice, "asdies", &q)
+        .await
+        .unwrap();
+    let by_scope = store.partnerships(&asdies, &q).await.unwrap();
+    assert_eq!(titles(&by_slug), ["Achats", "Dons"]);
+    assert_eq!(titles(&by_slug), titles(&by_scope));
+    assert_eq!((by_slug.total, by_scope.total), (3, 3));
+    let past_end = PartnershipQuery {
+        page: 5,
+        ..q.clone()
+    };
+    let past = store
+        .partnerships_by_slug(&alice, "asdies", &past_end)
+        .await
+        .unwrap();
+    assert!(past.items.is_empty());
+    assert_eq!(past.total, 3);
+    // A workspace with nothing in it is an empty page, not "not found".
+    let none = store
+        .partnerships_by_slug(&alice, "vide", &q)
+        .await
+        .unwrap();
+    assert_eq!((none.items.len(), none.total), (0, 0));
+
+    // Someone else's workspace, one that does not exist, or one outside a token's
+    // workspace: not found, whatever it holds.
+    let not_found = |r: Result<_, StoreError>| matches!(r, Err(StoreError::NotFound { .. }));
+    assert!(not_found(
+        store.partnerships_by_slug(&alice, "envie", &q).await
+    ));
+    assert!(not_found(
+        store.partnerships_by_slug(&alice, "nulle-part", &q).await
+    ));
+    let limited = partinnov_store::Caller {
+        only_workspace: Some(empty.workspace_id),
+        ..alice.clone()
+    };
+    assert!(not_found(
+        store.partnerships_by_slug(&limited, "asdies", &q).await
+    ));
+    assert_eq!(
+        store
+            .partnerships_by_slug(&bob, "envie", &q)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+});

@@ -138,9 +138,15 @@ pub async fn list_in_workspace(
     params: Params,
 ) -> ApiResult<Json<ListOf<PartnershipView>>> {
     let tr = lang(&headers);
-    let scope = app.store.scope(&caller, &slug).await?;
-    let q = query_from(&params, &tr)?;
-    let page = app.store.partnerships(&scope, &q).await?;
+    let q = match query_from(&params, &tr) {
+        Ok(q) => q,
+        // Someone who may not see the workspace learns that first, not how their filters fared.
+        Err(e) => {
+            app.store.scope(&caller, &slug).await?;
+            return Err(e);
+        }
+    };
+    let page = app.store.partnerships_by_slug(&caller, &slug, &q).await?;
     Ok(Json(ListOf {
         items: page.items.into_iter().map(Into::into).collect(),
         total: page.total,
