@@ -729,7 +729,7 @@ partinnov_store::dual_test!(
         let scope = &scope;
         let found = |q: Option<&'static str>| async move {
             store
-                .contacts(&scope, None, q)
+                .contacts(scope, None, q)
                 .await
                 .unwrap()
                 .into_iter()
