@@ -60,6 +60,14 @@ fn partnership_row(line: usize, o: OrganisationDraft, forms: &[Form]) -> ImportR
     }
 }
 
+/// The options of `partinnov import --update`.
+fn updating() -> ImportOptions {
+    ImportOptions {
+        update: true,
+        ..Default::default()
+    }
+}
+
 async fn organisation_count(store: &Store) -> usize {
     store
         .organisations(&Default::default())
@@ -193,17 +201,7 @@ dual_test!(
             .await
             .unwrap();
         assert_eq!(without.count(RowOutcome::Unchanged), 1);
-        let with = store
-            .import(
-                &target,
-                &more,
-                ImportOptions {
-                    update: true,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        let with = store.import(&target, &more, updating()).await.unwrap();
         assert_eq!(with.count(RowOutcome::Updated), 1);
         let p = store.partnership(&scope, eole.id).await.unwrap();
         let forms: Vec<Form> = p.data.forms.iter().map(|f| f.form).collect();
@@ -503,17 +501,7 @@ dual_test!(
             .unwrap();
         assert_eq!(without.count(RowOutcome::Unchanged), 1);
         assert_eq!(organisation_count(store).await, 2);
-        let with = store
-            .import(
-                &target,
-                &more,
-                ImportOptions {
-                    update: true,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        let with = store.import(&target, &more, updating()).await.unwrap();
         assert_eq!(with.count(RowOutcome::Updated), 1);
         let stored = store.partnership(&scope, id).await.unwrap();
         assert_eq!(stored.data.partners.len(), 3);
@@ -530,8 +518,7 @@ dual_test!(
                 &unnamed,
                 ImportOptions {
                     all_or_nothing: true,
-                    update: true,
-                    ..Default::default()
+                    ..updating()
                 },
             )
             .await
