@@ -541,20 +541,11 @@ impl Visibility<'_> {
                 "p.workspace_id IN (SELECT m.workspace_id FROM memberships m WHERE m.user_id = ? AND (? IS NULL OR m.workspace_id = ?))",
                 [c.user_id.0.into(), c.only_workspace.map(|w| w.0).into(), c.only_workspace.map(|w| w.0).into()],
             ),
-            // A token limited to one workspace adds that workspace's id; no `? IS NULL OR`,
-            // which SQLite would compile again on every run.
-            Visibility::Slug(c, slug) => match c.only_workspace {
-                None => f.push(
-                    "p.workspace_id = (SELECT m.workspace_id FROM memberships m JOIN workspaces ws ON ws.id = m.workspace_id \
-                     WHERE m.user_id = ? AND ws.slug = ?)",
-                    [c.user_id.0.into(), (*slug).into()],
-                ),
-                Some(only) => f.push(
-                    "p.workspace_id = (SELECT m.workspace_id FROM memberships m JOIN workspaces ws ON ws.id = m.workspace_id \
-                     WHERE m.user_id = ? AND ws.slug = ? AND m.workspace_id = ?)",
-                    [c.user_id.0.into(), (*slug).into(), only.0.into()],
-                ),
-            },
+            Visibility::Slug(c, slug) => f.push(
+                "p.workspace_id = (SELECT m.workspace_id FROM memberships m JOIN workspaces ws ON ws.id = m.workspace_id \
+                 WHERE m.user_id = ? AND ws.slug = ? AND (? IS NULL OR m.workspace_id = ?))",
+                [c.user_id.0.into(), (*slug).into(), c.only_workspace.map(|w| w.0).into(), c.only_workspace.map(|w| w.0).into()],
+            ),
         }
     }
 }
